@@ -1,0 +1,3 @@
+from trainpath.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The command line: ``trainpath check | chain | compose | serve`` (see shared/contract.md)."""

@@ -1,0 +1,78 @@
+"""Entry point: parses the command line and hands over to one module per command.
+
+Each command module is imported only when used, so ``trainpath compose`` never
+pays for the language server's or jedi's imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors: one clear line, exit 2
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"trainpath: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from trainpath import __version__
+
+    parser = _Parser(prog="trainpath", description="Check the training path of a Hydra training repository.")
+    parser.add_argument("--version", action="version", version=f"trainpath {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("check", help="report every broken or suspicious link in the project")
+    p.add_argument("root", nargs="?", default=".", help="project root (default: current folder)")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.add_argument("--select", default=None, help="comma-separated rule codes to report (default: all)")
+    p.add_argument("--ignore", default=None, help="comma-separated rule codes to leave out")
+
+    p = sub.add_parser("chain", help="print each job's chain, link by link")
+    p.add_argument("root", nargs="?", default=".")
+    p.add_argument("--job", default=None, metavar="FILE[:LINE]", help="only the jobs of FILE (at LINE, 1-based)")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+
+    p = sub.add_parser("compose", help="compose a config as Hydra would")
+    p.add_argument("root", help="project root")
+    p.add_argument("--config-name", "-cn", required=True, dest="config_name")
+    p.add_argument("--config-dir", "-cd", default=None, dest="config_dir")
+    p.add_argument("overrides", nargs="*", metavar="OVERRIDE")
+    p.add_argument("--format", choices=("yaml", "json"), default="yaml")
+
+    p = sub.add_parser("serve", help="run the language server over stdio")
+    p.add_argument("--log-file", default=None)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.command == "compose":
+            from trainpath.cli.compose_cmd import run
+        elif args.command == "check":
+            from trainpath.cli.check_cmd import run
+        elif args.command == "chain":
+            from trainpath.cli.chain_cmd import run
+        else:
+            from trainpath.lsp.server import run
+        return run(args)
+    except KeyboardInterrupt:
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # internal error: one line, never a traceback for users
+        import os
+
+        if os.environ.get("TRAINPATH_DEBUG"):
+            raise
+        sys.stderr.write(f"trainpath: internal error: {type(exc).__name__}: {exc}\n")
+        return EXIT_USAGE

@@ -1,0 +1,1 @@
+"""Position-aware parsing: every name keeps its exact range in its file."""
