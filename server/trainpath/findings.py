@@ -48,7 +48,9 @@ RULES: dict[str, tuple[Severity, str]] = {
     "unresolved-interpolation": (Severity.ERROR, "a ${...} interpolation points at a key the composed config does not have"),
     "yaml-syntax": (Severity.ERROR, "a config file is not valid YAML"),
     "python-syntax": (Severity.ERROR, "a script or model file that a chain needs does not parse"),
-    # Not a contract rule: files trainpath could not read (binary, too large, unreadable).
+    # Added by trainpath (extensions of the contract's table, never renames):
+    "override-syntax": (Severity.ERROR, "a job override that Hydra's override grammar refuses (or a sweep, which compose refuses)"),
+    # files trainpath could not read (binary, too large, unreadable).
     "unreadable-file": (Severity.INFO, "a file trainpath skipped: unreadable, binary, not UTF-8 or over the size limit"),
 }
 

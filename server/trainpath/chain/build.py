@@ -1,0 +1,402 @@
+"""Resolving every training path of a project into chains and one graph of links.
+
+Roots, in order:
+
+1. every job line of every job file (the config a job trains with is the one
+   composed with its own overrides);
+2. every script's ``@hydra.main`` decorator (its config is a chain root too);
+3. every main config (top-level YAML of a config folder) that no chain above composed.
+
+Python names written in config files (``name: module@Class``, ``loss: name:``,
+evaluator names, ``_target_``) are resolved once per place they are written,
+whether or not a chain uses that file, so configs that no job uses still get
+their links checked.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trainpath.chain.model import Chain, Graph, Link, Ref
+from trainpath.chain.names import PyName, dotted_target, split_at_name
+from trainpath.chain.project import Project
+from trainpath.findings import Finding, did_you_mean
+from trainpath.parsing.positions import Span
+
+ORIGIN = Span(0, 0, 0, 0)
+DEFAULT_MODEL_PREFIX = "models."
+DEFAULT_EVALUATOR_PREFIX = "evaluators."
+
+
+@dataclass
+class ProjectModel:
+    """Everything trainpath knows about a project's training paths."""
+
+    project: Project
+    chains: list[Chain] = field(default_factory=list)
+    graph: Graph = field(default_factory=Graph)
+    #: findings found while reading (parsers, composer), before any rule ran
+    findings: list[Finding] = field(default_factory=list)
+    #: python-name links written in each config file: path -> links
+    name_links: dict[Path, list[Link]] = field(default_factory=dict)
+
+    def chains_through(self, path: Path) -> list[Chain]:
+        return [c for c in self.chains if path in c.files()]
+
+
+class Builder:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.model = ProjectModel(project)
+        self._compose_cache: dict[tuple, Any] = {}
+        self._composed_roots: set[tuple[Path, str]] = set()
+        self._scripts = {info.path: info for info in project.scripts()}
+
+    # -- prefixes ----------------------------------------------------------------------
+    def model_prefix(self, script: Any = None) -> str:
+        if self.project.settings.model_prefix is not None:
+            return self.project.settings.model_prefix
+        if script is not None and getattr(script, "model_prefix", None):
+            return script.model_prefix
+        for info in self._scripts.values():
+            if info.model_prefix:
+                return info.model_prefix
+        return DEFAULT_MODEL_PREFIX
+
+    def evaluator_prefix(self, script: Any = None) -> str:
+        if self.project.settings.evaluator_prefix is not None:
+            return self.project.settings.evaluator_prefix
+        if script is not None and getattr(script, "evaluator_prefix", None):
+            return script.evaluator_prefix
+        for info in self._scripts.values():
+            if info.evaluator_prefix:
+                return info.evaluator_prefix
+        return DEFAULT_EVALUATOR_PREFIX
+
+    # -- entry ---------------------------------------------------------------------------
+    def build(self) -> ProjectModel:
+        from trainpath.parsing.jobs import load_jobs
+
+        for path in self.project.job_file_paths:
+            jobfile = load_jobs(path)
+            self.model.findings.extend(jobfile.findings)
+            for job in jobfile.jobs:
+                self.model.chains.append(self.job_chain(path, job))
+        for info in self._scripts.values():
+            chain = self.script_chain(info)
+            if chain is not None:
+                self.model.chains.append(chain)
+        for config_dir in self.project.config_dirs:
+            repo = self.project.repo(config_dir)
+            for path in sorted(config_dir.glob("*.yaml")):
+                name = path.stem
+                if (config_dir, name) in self._composed_roots:
+                    continue
+                chain = Chain(Ref(path, ORIGIN), "config", title=f"config {name}", config_dir=config_dir, config_name=name)
+                self.compose_into(chain, repo, name, ())
+                self.model.chains.append(chain)
+        for path in self.project.config_files():
+            self.model.name_links[path] = self.config_name_links(path)
+        for chain in self.model.chains:
+            self.attach_python_links(chain)
+            for link in chain.links:
+                self.model.graph.add(link)
+        for links in self.model.name_links.values():
+            for link in links:
+                self.model.graph.add(link)
+        return self.model
+
+    # -- job -> script -> config ---------------------------------------------------------
+    def job_chain(self, job_path: Path, job: Any) -> Chain:
+        chain = Chain(Ref(job_path, job.span), "job", title=job.text, job=job)
+        chain.links.append(Link("job", job.text, Ref(job_path, job.span), info={"marker": job.marker}))
+        script_path = None
+        if job.module is not None:
+            mod = job.module.text
+            found = self.project.pyindex.module_path(mod)
+            if found is not None and found.is_dir():
+                found = found / "__main__.py" if (found / "__main__.py").exists() else None
+            link = Link("script", mod, Ref(job_path, job.module.span), Ref(found, ORIGIN) if found else None, ok=found is not None)
+            if found is None:
+                link.problem = f"no module `{mod}`"
+            chain.links.append(link)
+            script_path = found
+        elif job.script is not None:
+            text = job.script.text
+            if "$" in text or "`" in text:
+                return chain  # built at run time by the shell: not ours to judge
+            base = job_path.parent
+            if job.cwd:
+                base = (base / job.cwd)
+            candidates = [base / text] if job.cwd else [self.project.root / text, job_path.parent / text]
+            found = next((p for p in candidates if p.is_file()), None)
+            link = Link("script", text, Ref(job_path, job.script.span), Ref(found.resolve(), ORIGIN) if found else None, ok=found is not None)
+            if found is None:
+                folder = candidates[0].parent
+                siblings = [p.name for p in folder.glob("*.py")] if folder.is_dir() else []
+                link.problem = f"no script `{text}`"
+                link.suggestion = _rel_suggestion(text, did_you_mean(Path(text).name, siblings))
+            chain.links.append(link)
+            script_path = found.resolve() if found else None
+        if script_path is None or not script_path.is_file():
+            return chain
+        from trainpath.parsing.scripts import load_script
+
+        info = self._scripts.get(script_path) or load_script(script_path, self.project.root)
+        chain.script = info
+        self.model.findings.extend(f for f in info.findings if f.code == "python-syntax")
+        entry = info.entry
+        script_link = chain.links[-1]
+        script_link.info["hydra"] = entry is not None
+        if entry is None:
+            return chain
+        script_dir = script_path.parent
+        if job.config_path is not None and "$" not in job.config_path.text:
+            config_dir = (script_dir / job.config_path.text).resolve()
+            cfg_src = Ref(job_path, job.config_path.span)
+        else:
+            config_dir = entry.config_dir
+            cfg_src = Ref(script_path, entry.config_path_span) if entry.config_path_span else None
+        if config_dir is None:
+            return chain
+        if not config_dir.is_dir():
+            chain.links.append(Link("config", str(config_dir), cfg_src, ok=False,
+                                    problem=f"no config folder `{self.project.rel(config_dir)}`"))
+            return chain
+        if job.config_name is not None:
+            name = job.config_name.text
+            src = Ref(job_path, job.config_name.span)
+        else:
+            name = entry.config_name
+            src = Ref(script_path, entry.config_name_span) if entry.config_name_span else None
+        if name is None or "$" in name:
+            return chain
+        overrides = [o.override for o in job.overrides if o.override is not None]
+        self.config_link(chain, config_dir, name, src)
+        if chain.links[-1].ok:
+            self.compose_into(chain, self.project.repo(config_dir), name, overrides, job_path=job_path)
+        return chain
+
+    def script_chain(self, info: Any) -> Chain | None:
+        entry = info.entry
+        if entry is None or entry.config_dir is None or entry.config_name is None:
+            return None
+        chain = Chain(Ref(info.path, entry.decorator_span), "script", title=f"{self.project.rel(info.path)} @hydra.main", script=info)
+        chain.links.append(Link("script", self.project.rel(info.path), Ref(info.path, entry.function_span),
+                                Ref(info.path, entry.function_span), info={"hydra": True}))
+        if not entry.config_dir.is_dir():
+            src = Ref(info.path, entry.config_path_span) if entry.config_path_span else None
+            chain.links.append(Link("config", str(entry.config_dir), src, ok=False,
+                                    problem=f"no config folder `{self.project.rel(entry.config_dir)}`"))
+            return chain
+        src = Ref(info.path, entry.config_name_span) if entry.config_name_span else None
+        self.config_link(chain, entry.config_dir, entry.config_name, src)
+        if chain.links[-1].ok:
+            self.compose_into(chain, self.project.repo(entry.config_dir), entry.config_name, ())
+        return chain
+
+    def config_link(self, chain: Chain, config_dir: Path, name: str, src: Ref | None) -> None:
+        repo = self.project.repo(config_dir)
+        chain.config_dir, chain.config_name = config_dir, _strip_yaml(name)
+        path = repo.file(name) if repo.exists(name) else None
+        link = Link("config", name, src, Ref(path, ORIGIN) if path else None, ok=path is not None)
+        if path is None:
+            top = [p.stem for p in config_dir.glob("*.yaml")]
+            link.problem = f"no config `{name}` in `{self.project.rel(config_dir)}`"
+            link.suggestion = did_you_mean(name, top)
+        chain.links.append(link)
+
+    # -- composition -----------------------------------------------------------------------
+    def compose_into(self, chain: Chain, repo: Any, name: str, overrides, job_path: Path | None = None) -> None:
+        from trainpath.compose import compose
+
+        key = (getattr(repo, "config_dir", id(repo)), _strip_yaml(name), tuple(o.text for o in overrides), job_path)
+        cached = self._compose_cache.get(key)
+        if cached is None:
+            cached = self._compose_dropping_bad_overrides(repo, name, list(overrides), job_path)
+            self._compose_cache[key] = cached
+        result, findings = cached
+        if not overrides:
+            self._composed_roots.add((chain.config_dir or getattr(repo, "config_dir", None), _strip_yaml(name)))
+        chain.compose = result
+        chain.config_dir = chain.config_dir or getattr(repo, "config_dir", None)
+        chain.config_name = _strip_yaml(name)
+        self.model.findings.extend(findings)
+        for entry in result.defaults:
+            if getattr(entry, "is_self", False):
+                continue
+            if entry.override is not None and job_path is not None:
+                src = Ref(job_path, entry.override.value_span or entry.override.span)
+            elif entry.parent is not None and entry.option_span is not None:
+                src = Ref(entry.parent, entry.option_span)
+            else:
+                continue
+            group = entry.group or ""
+            kind = "arch" if group == "arch" else "default"
+            label = f"{group}: {entry.option}" if group else str(entry.option)
+            target = Ref(entry.path, ORIGIN) if entry.path is not None else None
+            chain.links.append(Link(kind, label, src, target, ok=entry.path is not None or entry.option is None or entry.optional,
+                                    info={"group": entry.group, "option": entry.option, "package": entry.package}))
+
+    def _compose_dropping_bad_overrides(self, repo, name, overrides, job_path):
+        """Compose; when an override is at fault, report it and compose again without it.
+
+        Hydra stops at the first bad override; an editor wants every bad
+        override of a job line underlined, and the rest of the chain resolved.
+        """
+        from trainpath.compose import compose
+
+        findings: list[Finding] = []
+        for _ in range(len(overrides) + 1):
+            result = compose(repo, name, overrides)
+            bad = None
+            for f in result.findings:
+                text = dict(f.data).get("override")
+                if text is not None:
+                    bad = text
+                findings.append(_anchor(f, job_path))
+            if bad is None or result.config is not None:
+                break
+            remaining = [o for o in overrides if o.text != bad]
+            if len(remaining) == len(overrides):
+                break
+            overrides = remaining
+        return result, findings
+
+    # -- python names ------------------------------------------------------------------------
+    def config_name_links(self, path: Path) -> list[Link]:
+        """Python-name links written in one config file (``name: m@C``, ``_target_: a.b.C``)."""
+        from trainpath.parsing.yaml_doc import load_yaml
+
+        doc = load_yaml(path)
+        self.model.findings.extend(doc.findings)
+        if doc.root is None:
+            return []
+        links: list[Link] = []
+        for keypath, entry in doc.entries():
+            key = entry.key.value
+            scalar = entry.value
+            if not isinstance(getattr(scalar, "value", None), str):
+                continue
+            inner = 1 if getattr(scalar, "style", None) in ("'", '"') else 0
+            if key == "name":
+                parsed = split_at_name(scalar.value, scalar.span, inner)
+                if parsed is None:
+                    continue
+                kind = "loss" if "loss" in keypath[:-1] else ("evaluator" if "evaluators" in keypath[:-1] else "model")
+                prefix = self.evaluator_prefix() if kind == "evaluator" else self.model_prefix()
+                links.append(self.resolve_name(path, parsed, kind, prefix, keypath))
+            elif key == "_target_":
+                parsed = dotted_target(scalar.value, scalar.span, inner)
+                if parsed is not None:
+                    link = self.resolve_target(path, parsed, keypath)
+                    if link is not None:
+                        links.append(link)
+        return links
+
+    def resolve_name(self, path: Path, name: PyName, kind: str, prefix: str, keypath: tuple) -> Link:
+        idx = self.project.pyindex
+        module = prefix + name.module
+        link = Link(kind, name.text, Ref(path, name.span), info={"module": module, "class": name.attr, "prefix": prefix,
+                                                                  "keypath": keypath, "pyname": name})
+        mod_path = idx.module_path(module)
+        if mod_path is None:
+            link.ok = False
+            parent, _, leaf = module.rpartition(".")
+            siblings = [m.rpartition(".")[2] for m in idx.submodules(parent)] if parent and idx.module_exists(parent) else []
+            link.problem = f"no module `{module}` (from `{name.module}` with prefix `{prefix}`)"
+            near = did_you_mean(leaf, siblings)
+            link.suggestion = (name.module.rpartition(".")[0] + "." + near).lstrip(".") if near else None
+            link.info["missing"] = "module"
+            return link
+        sym = idx.resolve(module, name.attr)
+        if sym is None:
+            link.ok = False
+            names = [s.name for s in idx.exported_names(module)]
+            link.problem = f"module `{module}` has no class `{name.attr}`"
+            link.suggestion = did_you_mean(name.attr, names)
+            link.info["missing"] = "class"
+            link.info["module_path"] = mod_path
+            return link
+        link.target = Ref(sym.path, sym.span)
+        link.info["symbol"] = sym
+        return link
+
+    def resolve_target(self, path: Path, name: PyName, keypath: tuple) -> Link | None:
+        idx = self.project.pyindex
+        top = name.text.split(".")[0]
+        if not idx.module_exists(top):
+            return None  # a third-party package: not ours to judge
+        link = Link("target", name.text, Ref(path, name.span), info={"keypath": keypath, "pyname": name})
+        resolved = idx.resolve_dotted(name.text)
+        if resolved is None:
+            link.ok = False
+            link.problem = f"no module for `{name.text}`"
+            link.info["missing"] = "module"
+            return link
+        module, attr, sym = resolved
+        if sym is None:
+            link.ok = False
+            names = [s.name for s in idx.exported_names(module)]
+            link.problem = f"module `{module}` has no `{attr}`"
+            link.suggestion = did_you_mean(attr, names)
+            link.info["missing"] = "class"
+            return link
+        link.target = Ref(sym.path, sym.span)
+        link.info["symbol"] = sym
+        return link
+
+    def attach_python_links(self, chain: Chain) -> None:
+        """Add the model / loss / evaluator / target links the chain's composed config uses."""
+        result = chain.compose
+        if result is None or result.config is None:
+            return
+        seen: set[Ref] = set()
+        for keypath, origin in result.provenance.items():
+            if not keypath or keypath[-1] not in ("name", "_target_") or origin.path is None:
+                continue
+            for link in self.model.name_links.get(origin.path, ()):
+                if link.source in seen or link.info.get("keypath", ())[-1:] != keypath[-1:]:
+                    continue
+                if link.source.span.line != (origin.span.line if origin.span else -1):
+                    continue
+                seen.add(link.source)
+                chain.links.append(link)
+                if link.kind == "model" and keypath[:1] == ("arch",) and len(keypath) == 2:
+                    chain.model_link = link
+                    chain.model = link.info.get("symbol")
+        chain.links.sort(key=lambda l: _KIND_ORDER.get(l.kind, 99))
+
+
+_KIND_ORDER = {k: i for i, k in enumerate(("job", "script", "config", "default", "arch", "model", "loss", "evaluator", "target"))}
+
+
+def _strip_yaml(name: str) -> str:
+    return name[:-5] if name.endswith(".yaml") else name
+
+
+def _rel_suggestion(text: str, near: str | None) -> str | None:
+    if near is None:
+        return None
+    head = os.path.dirname(text)
+    return f"{head}/{near}" if head else near
+
+
+def _anchor(f: Finding, job_path: Path | None) -> Finding:
+    """Composer findings about command-line overrides belong to the job line that wrote them."""
+    from dataclasses import replace
+
+    data = dict(f.data)
+    if "override" not in data:
+        return f
+    code = "override-syntax" if f.code == "invalid-choice" else f.code
+    if job_path is None:
+        return replace(f, code=code)
+    return replace(f, path=job_path, code=code)
+
+
+def build_project_model(project: Project) -> ProjectModel:
+    return Builder(project).build()

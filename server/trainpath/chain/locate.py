@@ -1,0 +1,105 @@
+"""From a composed key to the text that set it: the key's and the value's exact place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trainpath.chain.model import Chain, Ref
+from trainpath.parsing.positions import Span
+
+_INDEX: dict[int, tuple[Any, dict[Span, Any]]] = {}
+
+
+def _entries_by_key_span(doc) -> dict[Span, Any]:
+    cached = _INDEX.get(id(doc))
+    if cached is not None and cached[0] is doc:
+        return cached[1]
+    table = {entry.key.span: entry for _, entry in doc.entries()}
+    if len(_INDEX) > 4096:
+        _INDEX.clear()
+    _INDEX[id(doc)] = (doc, table)
+    return table
+
+
+def entry_at(path, key_span: Span):
+    """The YAML map entry whose key is at ``key_span`` in ``path``."""
+    from trainpath.parsing.yaml_doc import load_yaml
+
+    doc = load_yaml(path)
+    if doc.root is None:
+        return None
+    return _entries_by_key_span(doc).get(key_span)
+
+
+def key_ref(chain: Chain, keypath: tuple) -> Ref | None:
+    """Where the key that set ``keypath`` last is written (a YAML key or a job override's key)."""
+    origin = _origin(chain, keypath)
+    if origin is None:
+        return None
+    if origin.override is not None:
+        if chain.root_kind != "job":
+            return None
+        return Ref(chain.root.path, origin.override.key_span)
+    if origin.path is None or origin.span is None:
+        return None
+    return Ref(origin.path, origin.span)
+
+
+def value_ref(chain: Chain, keypath: tuple) -> Ref | None:
+    """Where the value of ``keypath`` is written: the YAML scalar, or the override's value."""
+    origin = _origin(chain, keypath)
+    if origin is None:
+        return None
+    if origin.override is not None:
+        if chain.root_kind != "job":
+            return None
+        ov = origin.override
+        return Ref(chain.root.path, ov.value_span or ov.span)
+    if origin.path is None or origin.span is None:
+        return None
+    entry = entry_at(origin.path, origin.span)
+    if entry is None:
+        return None
+    node = entry.value
+    # a list item under the key that set it: walk down the remaining indices
+    for part in keypath[_depth_of(chain, keypath, origin):]:
+        items = getattr(node, "items", None)
+        if isinstance(part, int) and items is not None and part < len(items):
+            node = items[part]
+        else:
+            entries = getattr(node, "get", None)
+            found = entries(part) if entries is not None and isinstance(part, str) else None
+            if found is None:
+                return None
+            node = found.value
+    return Ref(origin.path, node.span)
+
+
+def _origin(chain: Chain, keypath: tuple):
+    result = chain.compose
+    if result is None or not result.provenance:
+        return None
+    origin = result.provenance.get(tuple(keypath))
+    return origin
+
+
+def _depth_of(chain: Chain, keypath: tuple, origin) -> int:
+    """How much of ``keypath`` the origin's key covers (the rest is inside its value)."""
+    prov = chain.compose.provenance
+    depth = len(keypath)
+    while depth > 1 and prov.get(tuple(keypath[: depth - 1])) == origin:
+        depth -= 1
+    return depth
+
+
+def composed(chain: Chain, keypath: tuple, default: Any = None) -> Any:
+    """The composed value at ``keypath`` (plain data), or ``default``."""
+    node = chain.compose.config if chain.compose is not None else None
+    for part in keypath:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return default
+    return node

@@ -1,0 +1,140 @@
+"""Typed links, chains and the graph that indexes them both ways."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from trainpath.parsing.positions import Span
+
+#: link kinds, in chain order (the contract's chain JSON uses these names)
+KINDS = ("job", "script", "config", "default", "arch", "model", "loss", "evaluator", "target", "override", "interpolation")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A place in a file: where a link's name is written, or what it leads to."""
+
+    path: Path
+    span: Span
+
+
+@dataclass
+class Link:
+    """One step of a chain: text at ``source`` that names ``target``.
+
+    ``ok`` is False when the target could not be found; ``problem`` then says
+    why in a phrase the rules reuse ("no script file", "no class `X` in …").
+    """
+
+    kind: str
+    name: str
+    source: Ref | None
+    target: Ref | None = None
+    ok: bool = True
+    problem: str | None = None
+    suggestion: str | None = None  # nearest correct name, for "did you mean"
+    #: free-form facts for rules and hover: e.g. {"module": "...", "class": "...", "prefix": "models."}
+    info: dict[str, Any] = field(default_factory=dict)
+    codes: list[str] = field(default_factory=list)  # finding codes attached after the rules ran
+
+    @property
+    def target_path(self) -> Path | None:
+        return self.target.path if self.target else None
+
+
+@dataclass
+class Chain:
+    """One training path: its root (a job line, a decorator, or a main config) and its links in order."""
+
+    root: Ref
+    root_kind: str  # 'job' | 'script' | 'config'
+    title: str
+    links: list[Link] = field(default_factory=list)
+    #: the composition this chain trains with (``trainpath.compose.ComposeResult``), when it got that far
+    compose: Any = None
+    job: Any = None  # trainpath.parsing.jobs.JobLine
+    script: Any = None  # trainpath.parsing.scripts.ScriptInfo
+    config_dir: Path | None = None
+    config_name: str | None = None
+    model: Any = None  # trainpath.pyindex.Symbol of the model class
+    model_link: Link | None = None
+    codes: set[str] = field(default_factory=set)
+
+    def link(self, kind: str) -> Link | None:
+        for link in self.links:
+            if link.kind == kind:
+                return link
+        return None
+
+    @property
+    def ok(self) -> bool:
+        return all(link.ok for link in self.links) and not self.codes
+
+    def files(self) -> set[Path]:
+        """Every file this chain depends on (for re-checking when one changes)."""
+        out = {self.root.path}
+        for link in self.links:
+            if link.source:
+                out.add(link.source.path)
+            if link.target:
+                out.add(link.target.path)
+        if self.compose is not None:
+            out |= set(getattr(self.compose, "files", ()) or ())
+        return out
+
+
+class Graph:
+    """Every link of every chain, indexed by the file that writes it and the file it leads to."""
+
+    def __init__(self, links: Iterable[Link] = ()) -> None:
+        self._links: list[Link] = []
+        self._seen: set[tuple] = set()
+        self._by_source: dict[Path, list[Link]] = defaultdict(list)
+        self._by_target: dict[Path, list[Link]] = defaultdict(list)
+        for link in links:
+            self.add(link)
+
+    def add(self, link: Link) -> None:
+        key = (link.kind, link.source, link.target, link.name)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self._links.append(link)
+        if link.source:
+            self._by_source[link.source.path].append(link)
+        if link.target:
+            self._by_target[link.target.path].append(link)
+
+    def __iter__(self) -> Iterator[Link]:
+        return iter(self._links)
+
+    def __len__(self) -> int:
+        return len(self._links)
+
+    def links_in(self, path: Path) -> list[Link]:
+        """Links written in ``path`` (forward: what this file leads to)."""
+        return list(self._by_source.get(path, ()))
+
+    def link_at(self, path: Path, line: int, col: int) -> Link | None:
+        """The link whose name is under the cursor (the narrowest one)."""
+        best: Link | None = None
+        for link in self._by_source.get(path, ()):
+            s = link.source.span
+            if s.contains(line, col):
+                if best is None or _width(s) < _width(best.source.span):
+                    best = link
+        return best
+
+    def links_to(self, path: Path, line: int | None = None) -> list[Link]:
+        """Links that lead to ``path`` (backward: what leads here), optionally to the definition on ``line``."""
+        out = self._by_target.get(path, ())
+        if line is None:
+            return list(out)
+        return [link for link in out if link.target and link.target.span.line == line]
+
+
+def _width(span: Span) -> tuple[int, int]:
+    return (span.end_line - span.line, span.end_col - span.col)

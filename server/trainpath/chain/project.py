@@ -1,0 +1,168 @@
+"""A project on disk: its root, settings, and the files that belong to training paths.
+
+One walk of the tree finds the candidates (YAML under config folders, Python
+files that mention ``hydra``, job files matching the globs); everything is
+parsed lazily through the content-keyed caches of ``trainpath.parsing``.
+Directories are never followed through symlinks, so symlink loops cannot trap
+the walk.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from functools import cached_property
+from pathlib import Path
+
+from trainpath.settings import DEFAULT_CONFIG_DIRS, Settings, load_settings
+
+_SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache", ".pytest_cache", "outputs", "wandb"}
+
+
+class Project:
+    """The analysed repository: paths are absolute and resolved."""
+
+    def __init__(self, root: Path, settings: Settings | None = None) -> None:
+        self.root = Path(root).resolve()
+        self.settings = settings if settings is not None else load_settings(self.root)
+        self._repos: dict[Path, object] = {}
+
+    # -- the walk -----------------------------------------------------------------
+    @cached_property
+    def _tree(self) -> tuple[list[Path], list[Path], list[Path]]:
+        """(python files, yaml files, job files), each sorted."""
+        py: list[Path] = []
+        yml: list[Path] = []
+        jobs: list[Path] = []
+        root = self.root
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            rel_dir = os.path.relpath(dirpath, root)
+            rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/")
+            dirnames[:] = sorted(
+                d for d in dirnames
+                if d not in _SKIP_DIRS and not d.startswith(".") and not self.settings.is_excluded(_join(rel_dir, d) + "/x")
+            )
+            for name in sorted(filenames):
+                rel = _join(rel_dir, name)
+                if self.settings.is_excluded(rel):
+                    continue
+                path = Path(dirpath) / name
+                if name.endswith(".py"):
+                    py.append(path)
+                elif name.endswith(".yaml"):
+                    yml.append(path)
+                if self.is_job_file(path):
+                    jobs.append(path)
+        return py, yml, jobs
+
+    def rel(self, path: Path) -> str:
+        try:
+            return Path(path).relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(path).as_posix()
+
+    def is_job_file(self, path: Path) -> bool:
+        rel = self.rel(path)
+        name = Path(path).name
+        for pat in self.settings.job_files:
+            if fnmatch.fnmatch(rel, pat) or ("/" not in pat and fnmatch.fnmatch(name, pat) and "/" not in rel):
+                return True
+            if pat.startswith("**/") and fnmatch.fnmatch(name, pat[3:]):
+                return True
+        return False
+
+    @property
+    def python_files(self) -> list[Path]:
+        return self._tree[0]
+
+    @property
+    def job_file_paths(self) -> list[Path]:
+        return self._tree[2]
+
+    @cached_property
+    def script_paths(self) -> list[Path]:
+        """Python files that may hold a ``@hydra.main`` entry point (cheap text test first)."""
+        from trainpath.parsing.sources import read_source
+
+        out = []
+        for path in self.python_files:
+            src = read_source(path)
+            if src.text is not None and "hydra" in src.text and "main" in src.text:
+                out.append(path)
+        return out
+
+    def scripts(self) -> list:
+        from trainpath.parsing.scripts import load_script
+
+        infos = [load_script(p, self.root) for p in self.script_paths]
+        return [i for i in infos if i.entry is not None]
+
+    @cached_property
+    def config_dirs(self) -> list[Path]:
+        """Config folders: from settings, else the scripts' decorators, else config/ conf/ configs/."""
+        dirs: list[Path] = []
+        if self.settings.config_dirs:
+            dirs = [(self.root / d).resolve() for d in self.settings.config_dirs]
+        else:
+            for info in self.scripts():
+                d = info.entry.config_dir
+                if d is not None and d.is_dir() and d not in dirs:
+                    dirs.append(d)
+            if not dirs:
+                for name in DEFAULT_CONFIG_DIRS:
+                    d = self.root / name
+                    if d.is_dir():
+                        dirs.append(d)
+                        break
+        return [d for d in dirs if d.is_dir()]
+
+    def config_files(self) -> list[Path]:
+        """Every ``.yaml`` under a config folder."""
+        dirs = self.config_dirs
+        return [p for p in self._tree[1] if any(_is_under(p, d) for d in dirs)]
+
+    def is_config_file(self, path: Path) -> bool:
+        return str(path).endswith(".yaml") and any(_is_under(Path(path), d) for d in self.config_dirs)
+
+    def config_dir_of(self, path: Path) -> Path | None:
+        for d in self.config_dirs:
+            if _is_under(Path(path), d):
+                return d
+        return None
+
+    def repo(self, config_dir: Path):
+        """The (cached) ConfigRepo for a config folder."""
+        from trainpath.compose import ConfigRepo
+
+        config_dir = Path(config_dir)
+        repo = self._repos.get(config_dir)
+        if repo is None:
+            repo = self._repos[config_dir] = ConfigRepo(config_dir)
+        return repo
+
+    @cached_property
+    def pyindex(self):
+        from trainpath.pyindex import PyIndex
+
+        return PyIndex([self.root])
+
+    def refresh(self) -> None:
+        """Forget the walk (files were created, deleted or renamed)."""
+        for name in ("_tree", "script_paths", "config_dirs"):
+            self.__dict__.pop(name, None)
+        for repo in self._repos.values():
+            repo.invalidate(None)
+        if "pyindex" in self.__dict__:
+            self.pyindex.invalidate(None)
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}/{b}" if a else b
+
+
+def _is_under(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False

@@ -1,0 +1,148 @@
+"""The chain review, written out: the guide's "Example Review Session", one step per link.
+
+Used by ``trainpath chain`` (text, markdown), the language server's
+``trainpath.showChain`` command, hover on a job line and code lenses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trainpath.chain.model import Chain, Link
+
+OK, BAD = "✅", "❌"
+
+
+@dataclass
+class Step:
+    kind: str
+    text: str  # markdown-ish: names in backticks
+    ok: bool
+    codes: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    path: Path | None = None
+    line: int | None = None  # 0-based
+
+
+def steps(model, chain: Chain, findings_by_place: dict | None = None) -> list[Step]:
+    """One step per link of the chain, with the findings that sit on each link."""
+    rel = model.project.rel
+    out: list[Step] = []
+    for link in chain.links:
+        messages = []
+        codes = list(link.codes)
+        if findings_by_place and link.source is not None:
+            for f in findings_by_place.get((link.source.path, link.source.span.line), ()):
+                messages.append(f"{f.code}: {f.message}")
+        ok = link.ok and not any(c for c in codes if _is_bad(c))
+        out.append(Step(link.kind, _describe(model, chain, link), ok, codes, messages,
+                        link.target.path if link.target else (link.source.path if link.source else None),
+                        link.target.span.line if link.target else (link.source.span.line if link.source else None)))
+    tf = _mode_step(model, chain)
+    if tf is not None:
+        out.append(tf)
+    return out
+
+
+def _is_bad(code: str) -> bool:
+    return code not in ("unreadable-file",)
+
+
+def _describe(model, chain: Chain, link: Link) -> str:
+    rel = model.project.rel
+    if link.kind == "job":
+        job = chain.job
+        what = []
+        if job is not None and job.script is not None:
+            what.append(job.script.text)
+        elif job is not None and job.module is not None:
+            what.append(f"-m {job.module.text}")
+        if job is not None and job.config_name is not None:
+            what.append(f"--config-name {job.config_name.text}")
+        if job is not None:
+            what += [o.word.text for o in job.overrides]
+        return f"Job file says `{' '.join(what) or link.name}`"
+    if link.kind == "script":
+        if not link.ok:
+            return f"Script `{link.name}`: {link.problem}"
+        entry = chain.script.entry if chain.script is not None else None
+        if entry is None:
+            return f"Script `{link.name}` has no `@hydra.main` entry point"
+        return f"Script `{rel(chain.script.path)}` has `@hydra.main(config_path={entry.config_path!r}, config_name={entry.config_name!r})`"
+    if link.kind == "config":
+        if not link.ok:
+            return f"Config: {link.problem}"
+        return f"Main config `{rel(link.target.path)}`"
+    if link.kind in ("arch", "default"):
+        where = f" (`{rel(link.source.path)}`)" if link.source else ""
+        if link.target is None:
+            return f"Defaults entry `{link.name}`{where} names no config file"
+        return f"Config has `defaults: - {link.name}`{where} → `{rel(link.target.path)}`"
+    if link.kind in ("model", "loss", "evaluator", "target"):
+        label = {"model": "Arch config has `name:", "loss": "Loss is `name:", "evaluator": "Evaluator `name:",
+                 "target": "Target `_target_:"}[link.kind]
+        head = f"{label} {link.name}`"
+        if not link.ok:
+            return f"{head}: {link.problem}"
+        sym = link.info.get("symbol")
+        if sym is not None:
+            return f"{head} → `{rel(sym.path)}` exports `{sym.name}` (line {sym.span.line + 1})"
+        return head
+    return link.name
+
+
+def _mode_step(model, chain: Chain) -> Step | None:
+    if chain.model is None:
+        return None
+    idx = model.project.pyindex
+    tf = idx.train_forward(chain.model)
+    halting = idx.halting(chain.model)
+    if tf is None and (halting is None or not halting.dynamic):
+        return None
+    bits = []
+    if tf is not None and tf.methods:
+        bits.append("uses " + ", ".join(f"`{m}()`" for m in tf.methods))
+    if halting is not None:
+        bits.append("with dynamic halting" if halting.dynamic else "with no dynamic halting")
+    if tf is not None and tf.encoder:
+        bits.append(f"encoder {tf.encoder}")
+    bad = "train-mode-mismatch" in chain.codes or "missing-act-param" in chain.codes
+    return Step("mode", "Model " + " ".join(bits), not bad, [], [],
+                tf.path if tf is not None else None, tf.span.line if tf is not None and tf.span else None)
+
+
+def chain_ok(step_list: list[Step]) -> bool:
+    return all(s.ok for s in step_list)
+
+
+def to_markdown(model, chain: Chain, step_list: list[Step]) -> str:
+    rel = model.project.rel
+    where = f"`{rel(chain.root.path)}` line {chain.root.span.line + 1}"
+    lines = [f"**Task**: Verify the training path of {where}", ""]
+    for i, s in enumerate(step_list, 1):
+        mark = OK if s.ok else BAD
+        lines.append(f"**Step {i}**: {s.text} {mark}")
+        for m in s.messages:
+            lines.append(f"  - {m}")
+        lines.append("")
+    if chain_ok(step_list):
+        lines.append("**Result**: All checks pass, training path is correct.")
+    else:
+        bad = sum(1 for s in step_list if not s.ok)
+        lines.append(f"**Result**: {bad} link{'s' if bad != 1 else ''} need{'s' if bad == 1 else ''} attention.")
+    return "\n".join(lines) + "\n"
+
+
+def to_text(model, chain: Chain, step_list: list[Step]) -> str:
+    rel = model.project.rel
+    head = f"{rel(chain.root.path)}:{chain.root.span.line + 1}: {chain.title}"
+    lines = [head]
+    for s in step_list:
+        mark = "ok " if s.ok else "BAD"
+        text = s.text.replace("`", "")
+        lines.append(f"  [{mark}] {s.kind:<9} {text}")
+        for m in s.messages:
+            lines.append(f"          {m}")
+    lines.append("  => " + ("training path is correct" if chain_ok(step_list) else "training path is broken"))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,51 @@
+"""Links that lead nowhere: ``missing-script``, ``not-hydra-script``, ``missing-config``,
+``missing-module``, ``missing-class``."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from trainpath.findings import Finding
+
+CODES = ("missing-script", "not-hydra-script", "missing-config", "missing-module", "missing-class")
+
+
+def _with_hint(message: str, suggestion: str | None) -> str:
+    return f"{message}; did you mean `{suggestion}`?" if suggestion else message
+
+
+def check(model) -> Iterable[Finding]:
+    for chain in model.chains:
+        for link in chain.links:
+            if link.source is None:
+                continue
+            if link.kind == "script":
+                if not link.ok and chain.root_kind == "job":
+                    yield Finding("missing-script", _with_hint(f"job runs a missing script: {link.problem}", link.suggestion),
+                                  link.source.path, link.source.span, data=_data(link))
+                elif link.ok and link.info.get("hydra") is False and chain.job is not None:
+                    job = chain.job
+                    if job.config_name is not None or job.overrides or job.config_path is not None:
+                        yield Finding("not-hydra-script",
+                                      f"`{link.name}` has no @hydra.main entry point, but the job passes Hydra arguments to it",
+                                      link.source.path, link.source.span)
+            elif link.kind == "config" and not link.ok:
+                yield Finding("missing-config", _with_hint(link.problem or f"no config `{link.name}`", link.suggestion),
+                              link.source.path, link.source.span, data=_data(link))
+    for links in model.name_links.values():
+        for link in links:
+            if link.ok:
+                continue
+            pyname = link.info.get("pyname")
+            if link.info.get("missing") == "module":
+                span = pyname.module_span if pyname is not None else link.source.span
+                yield Finding("missing-module", _with_hint(f"{link.kind} `{link.name}`: {link.problem}", link.suggestion),
+                              link.source.path, span, data=_data(link))
+            elif link.info.get("missing") == "class":
+                span = pyname.attr_span if pyname is not None and pyname.attr_span is not None else link.source.span
+                yield Finding("missing-class", _with_hint(f"{link.kind} `{link.name}`: {link.problem}", link.suggestion),
+                              link.source.path, span, data=_data(link))
+
+
+def _data(link) -> tuple:
+    return (("suggestion", link.suggestion),) if link.suggestion else ()

@@ -1,0 +1,45 @@
+"""``unknown-target-arg``: a key beside ``_target_`` that the target's signature does not accept.
+
+Only for targets resolved inside the project (third-party targets are not
+ours to judge) whose signature has no ``**kwargs``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from trainpath.findings import Finding, did_you_mean
+
+CODES = ("unknown-target-arg",)
+_HYDRA_KEYS = {"_target_", "_recursive_", "_convert_", "_partial_", "_args_"}
+
+
+def check(model) -> Iterable[Finding]:
+    idx = model.project.pyindex
+    from trainpath.parsing.yaml_doc import load_yaml
+
+    for path, links in model.name_links.items():
+        for link in links:
+            if link.kind != "target" or not link.ok:
+                continue
+            sig = idx.signature(link.info["symbol"])
+            if sig is None:
+                continue
+            params, var_kw = sig
+            if var_kw:
+                continue
+            accepted = {p.name for p in params if p.kind in ("positional", "keyword")}
+            doc = load_yaml(path)
+            parent = doc.node(tuple(link.info["keypath"][:-1]))
+            for entry in getattr(parent, "entries", ()):
+                key = entry.key.value
+                if not isinstance(key, str) or key in _HYDRA_KEYS or key in accepted:
+                    continue
+                near = did_you_mean(key, accepted)
+                msg = f"`{key}` is not a parameter of `{link.name}`"
+                if accepted:
+                    msg += " (it takes " + ", ".join(f"`{a}`" for a in sorted(accepted)) + ")"
+                if near:
+                    msg += f"; did you mean `{near}`?"
+                yield Finding("unknown-target-arg", msg, path, entry.key.span,
+                              data=(("suggestion", near),) if near else ())
