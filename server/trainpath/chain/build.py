@@ -38,13 +38,46 @@ class ProjectModel:
     project: Project
     chains: list[Chain] = field(default_factory=list)
     graph: Graph = field(default_factory=Graph)
-    #: findings found while reading (parsers, composer), before any rule ran
-    findings: list[Finding] = field(default_factory=list)
+    #: findings of reading each file (yaml-syntax, unreadable-file, job-file problems): path -> findings
+    file_findings: dict[Path, list[Finding]] = field(default_factory=dict)
     #: python-name links written in each config file: path -> links
     name_links: dict[Path, list[Link]] = field(default_factory=dict)
 
     def chains_through(self, path: Path) -> list[Chain]:
         return [c for c in self.chains if path in c.files()]
+
+    def rebuild_graph(self) -> None:
+        graph = Graph()
+        for links in self.name_links.values():
+            for link in links:
+                graph.add(link)
+        for chain in self.chains:
+            for link in chain.links:
+                graph.add(link)
+        self.graph = graph
+
+    def view(self, chains=None, files=None) -> "RuleInput":
+        """What the rules look at: every chain and file, or only those given (incremental re-checks)."""
+        chains = self.chains if chains is None else list(chains)
+        files = list(self.name_links.keys() | self.file_findings.keys()) if files is None else list(files)
+        findings: list[Finding] = []
+        for c in chains:
+            findings.extend(c.findings)
+        for f in files:
+            findings.extend(self.file_findings.get(f, ()))
+        return RuleInput(self.project, chains, {f: self.name_links[f] for f in files if f in self.name_links},
+                         findings, self.chains)
+
+
+@dataclass
+class RuleInput:
+    """The slice of a :class:`ProjectModel` one run of the rules judges."""
+
+    project: Project
+    chains: list[Chain]  # the chains to judge
+    name_links: dict[Path, list[Link]]  # the config files to judge: their python-name links
+    findings: list[Finding]  # raw findings (parsers, composer) of those chains and files
+    all_chains: list[Chain]  # every chain, for rules that compare chains
 
 
 class Builder:
@@ -78,36 +111,63 @@ class Builder:
 
     # -- entry ---------------------------------------------------------------------------
     def build(self) -> ProjectModel:
-        from trainpath.parsing.jobs import load_jobs
-
+        for path in self.project.config_files():
+            self.model.name_links[path] = self.config_name_links(path)
         for path in self.project.job_file_paths:
-            jobfile = load_jobs(path)
-            self.model.findings.extend(jobfile.findings)
-            for job in jobfile.jobs:
-                self.model.chains.append(self.job_chain(path, job))
+            self.model.chains.extend(self.job_file_chains(path))
         for info in self._scripts.values():
             chain = self.script_chain(info)
             if chain is not None:
                 self.model.chains.append(chain)
         for config_dir in self.project.config_dirs:
-            repo = self.project.repo(config_dir)
             for path in sorted(config_dir.glob("*.yaml")):
-                name = path.stem
-                if (config_dir, name) in self._composed_roots:
-                    continue
-                chain = Chain(Ref(path, ORIGIN), "config", title=f"config {name}", config_dir=config_dir, config_name=name)
-                self.compose_into(chain, repo, name, ())
-                self.model.chains.append(chain)
-        for path in self.project.config_files():
-            self.model.name_links[path] = self.config_name_links(path)
+                if (config_dir, path.stem) not in self._composed_roots:
+                    self.model.chains.append(self.config_chain(config_dir, path.stem))
         for chain in self.model.chains:
             self.attach_python_links(chain)
-            for link in chain.links:
-                self.model.graph.add(link)
-        for links in self.model.name_links.values():
-            for link in links:
-                self.model.graph.add(link)
+        self.model.rebuild_graph()
         return self.model
+
+    def job_file_chains(self, path: Path) -> list[Chain]:
+        from trainpath.parsing.jobs import load_jobs
+
+        jobfile = load_jobs(path)
+        self.model.file_findings[path] = list(jobfile.findings)
+        return [self.job_chain(path, job) for job in jobfile.jobs]
+
+    def config_chain(self, config_dir: Path, name: str) -> Chain:
+        path = config_dir / f"{name}.yaml"
+        chain = Chain(Ref(path, ORIGIN), "config", title=f"config {name}", config_dir=config_dir, config_name=name)
+        self.compose_into(chain, self.project.repo(config_dir), name, ())
+        return chain
+
+    # -- incremental -----------------------------------------------------------------------
+    def forget(self, path: Path) -> None:
+        """``path``'s content changed: drop what was derived from it."""
+        self._compose_cache = {k: v for k, v in self._compose_cache.items() if path not in (v[0].files or ())}
+        if path.suffix == ".py":
+            self.project.pyindex.invalidate(path)
+            if path in self._scripts or path in self.project.script_paths:
+                from trainpath.parsing.scripts import load_script
+
+                info = load_script(path, self.project.root)
+                if info.entry is not None:
+                    self._scripts[path] = info
+                else:
+                    self._scripts.pop(path, None)
+
+    def rebuild(self, chain: Chain) -> Chain | None:
+        """A fresh chain for the same root (its files changed).  Job chains are rebuilt per job file."""
+        if chain.root_kind == "script":
+            info = self._scripts.get(chain.root.path)
+            new = self.script_chain(info) if info is not None else None
+        elif chain.root_kind == "config":
+            new = self.config_chain(chain.config_dir, chain.config_name) if chain.root.path.is_file() else None
+        else:
+            raise ValueError("job chains are rebuilt with job_file_chains()")
+        if new is not None:
+            self.attach_python_links(new)
+        return new
 
     # -- job -> script -> config ---------------------------------------------------------
     def job_chain(self, job_path: Path, job: Any) -> Chain:
@@ -147,7 +207,7 @@ class Builder:
 
         info = self._scripts.get(script_path) or load_script(script_path, self.project.root)
         chain.script = info
-        self.model.findings.extend(f for f in info.findings if f.code == "python-syntax")
+        chain.findings.extend(f for f in info.findings if f.code == "python-syntax")
         entry = info.entry
         script_link = chain.links[-1]
         script_link.info["hydra"] = entry is not None
@@ -159,7 +219,7 @@ class Builder:
             cfg_src = Ref(job_path, job.config_path.span)
         else:
             config_dir = entry.config_dir
-            cfg_src = Ref(script_path, entry.config_path_span) if entry.config_path_span else None
+            cfg_src = Ref(script_path, _inner(entry.config_path_span, entry.config_path)) if entry.config_path_span else None
         if config_dir is None:
             return chain
         if not config_dir.is_dir():
@@ -171,7 +231,7 @@ class Builder:
             src = Ref(job_path, job.config_name.span)
         else:
             name = entry.config_name
-            src = Ref(script_path, entry.config_name_span) if entry.config_name_span else None
+            src = Ref(script_path, _inner(entry.config_name_span, entry.config_name)) if entry.config_name_span else None
         if name is None or "$" in name:
             return chain
         overrides = [o.override for o in job.overrides if o.override is not None]
@@ -188,11 +248,12 @@ class Builder:
         chain.links.append(Link("script", self.project.rel(info.path), Ref(info.path, entry.function_span),
                                 Ref(info.path, entry.function_span), info={"hydra": True}))
         if not entry.config_dir.is_dir():
-            src = Ref(info.path, entry.config_path_span) if entry.config_path_span else None
+            src = Ref(info.path, _inner(entry.config_path_span, entry.config_path)) if entry.config_path_span else None
             chain.links.append(Link("config", str(entry.config_dir), src, ok=False,
                                     problem=f"no config folder `{self.project.rel(entry.config_dir)}`"))
             return chain
-        src = Ref(info.path, entry.config_name_span) if entry.config_name_span else None
+        src = Ref(info.path, _inner(entry.config_name_span, entry.config_name)) if entry.config_name_span else None
+        chain.findings.extend(f for f in info.findings if f.code == "python-syntax")
         self.config_link(chain, entry.config_dir, entry.config_name, src)
         if chain.links[-1].ok:
             self.compose_into(chain, self.project.repo(entry.config_dir), entry.config_name, ())
@@ -224,7 +285,7 @@ class Builder:
         chain.compose = result
         chain.config_dir = chain.config_dir or getattr(repo, "config_dir", None)
         chain.config_name = _strip_yaml(name)
-        self.model.findings.extend(findings)
+        chain.findings.extend(findings)
         for entry in result.defaults:
             if getattr(entry, "is_self", False):
                 continue
@@ -272,7 +333,7 @@ class Builder:
         from trainpath.parsing.yaml_doc import load_yaml
 
         doc = load_yaml(path)
-        self.model.findings.extend(doc.findings)
+        self.model.file_findings[path] = list(doc.findings)
         if doc.root is None:
             return []
         links: list[Link] = []
@@ -312,6 +373,14 @@ class Builder:
             link.suggestion = (name.module.rpartition(".")[0] + "." + near).lstrip(".") if near else None
             link.info["missing"] = "module"
             return link
+        if mod_path.is_file():
+            error = idx.syntax_error(mod_path)
+            if error is not None:
+                link.ok = False
+                link.problem = f"module `{module}` does not parse"
+                link.info["missing"] = "syntax"
+                self.model.file_findings.setdefault(path, []).append(error)
+                return link
         sym = idx.resolve(module, name.attr)
         if sym is None:
             link.ok = False
@@ -338,6 +407,14 @@ class Builder:
             link.info["missing"] = "module"
             return link
         module, attr, sym = resolved
+        if sym is None and "." in attr:
+            link.ok = False
+            missing = module + "." + attr.split(".")[0]
+            near = did_you_mean(attr.split(".")[0], [m.rpartition(".")[2] for m in idx.submodules(module)])
+            link.problem = f"no module `{missing}`"
+            link.suggestion = f"{module}.{near}.{attr.split('.', 1)[1]}" if near else None
+            link.info["missing"] = "module"
+            return link
         if sym is None:
             link.ok = False
             names = [s.name for s in idx.exported_names(module)]
@@ -374,6 +451,15 @@ class Builder:
 _KIND_ORDER = {k: i for i, k in enumerate(("job", "script", "config", "default", "arch", "model", "loss", "evaluator", "target"))}
 
 
+def _inner(span: Span | None, value: str | None) -> Span | None:
+    """The span of a string literal's content (without its quotes)."""
+    if span is None or value is None or span.line != span.end_line:
+        return span
+    if span.end_col - span.col == len(value) + 2:
+        return Span(span.line, span.col + 1, span.line, span.end_col - 1)
+    return span
+
+
 def _strip_yaml(name: str) -> str:
     return name[:-5] if name.endswith(".yaml") else name
 
@@ -393,6 +479,9 @@ def _anchor(f: Finding, job_path: Path | None) -> Finding:
     if "override" not in data:
         return f
     code = "override-syntax" if f.code == "invalid-choice" else f.code
+    text = data["override"]
+    if code == "append-existing-key" and text.startswith("+") and f.span.col > 0 and f.span.line == f.span.end_line:
+        f = replace(f, span=Span(f.span.line, f.span.col - 1, f.span.line, f.span.end_col))  # underline the `+` too
     if job_path is None:
         return replace(f, code=code)
     return replace(f, path=job_path, code=code)

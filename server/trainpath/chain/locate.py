@@ -59,7 +59,8 @@ def value_ref(chain: Chain, keypath: tuple) -> Ref | None:
         return None
     entry = entry_at(origin.path, origin.span)
     if entry is None:
-        return None
+        # list items carry the item's own span as their origin
+        return Ref(origin.path, origin.span) if keypath and isinstance(keypath[-1], int) else None
     node = entry.value
     # a list item under the key that set it: walk down the remaining indices
     for part in keypath[_depth_of(chain, keypath, origin):]:
@@ -103,3 +104,22 @@ def composed(chain: Chain, keypath: tuple, default: Any = None) -> Any:
         else:
             return default
     return node
+
+
+def narrow(ref: Ref, needle: str) -> Ref:
+    """``ref`` narrowed to the first occurrence of ``needle`` inside it (on one line), else unchanged."""
+    from trainpath.parsing.sources import read_source
+
+    span = ref.span
+    if span.line != span.end_line or span.end_col - span.col <= len(needle):
+        return ref
+    src = read_source(ref.path)
+    if src.text is None:
+        return ref
+    lines = src.text.split("\n")
+    if span.line >= len(lines):
+        return ref
+    i = lines[span.line].find(needle, span.col, span.end_col)
+    if i < 0:
+        return ref
+    return Ref(ref.path, Span(span.line, i, span.line, i + len(needle)))

@@ -62,6 +62,13 @@ class Chain:
     model: Any = None  # trainpath.pyindex.Symbol of the model class
     model_link: Link | None = None
     codes: set[str] = field(default_factory=set)
+    #: findings found while building this chain (composition, script syntax), before any rule ran
+    findings: list = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple:
+        """Identity across rebuilds: (root kind, root file, root line)."""
+        return (self.root_kind, self.root.path, self.root.span.line)
 
     def link(self, kind: str) -> Link | None:
         for link in self.links:

@@ -9,6 +9,10 @@ from trainpath.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from trainpath.cli.report import text_line
 
 
+#: the "file" findings about command-line overrides are reported in
+COMMAND_LINE = "<overrides>"
+
+
 def find_config_dir(root: Path, config_name: str) -> tuple[Path | None, str | None]:
     """The one obvious config folder under ``root``, or an explanation of why there is none."""
     from trainpath.chain.project import Project
@@ -47,12 +51,15 @@ def run(args) -> int:
         if config_dir is None:
             sys.stderr.write(f"trainpath: error: {why}\n")
             return EXIT_USAGE
-    overrides, problems = [], []
-    for i, text in enumerate(args.overrides):
+    # overrides are placed on one line, as if joined by spaces, so columns point into the command line
+    overrides, problems, col = [], [], 0
+    for text in args.overrides:
         try:
-            overrides.append(parse_override(text, 0, 0))
+            overrides.append(parse_override(text, 0, col))
         except OverrideError as exc:
-            problems.append(f"<command line>:1:{exc.offset + 1}: error override-syntax override `{text}`: {exc.message}")
+            problems.append(f"{COMMAND_LINE}:1:{col + exc.offset + 1}: error override-syntax "
+                            f"Hydra refuses the override `{text}`: {exc.message}")
+        col += len(text) + 1
     if problems:
         sys.stdout.write("\n".join(problems) + "\n")
         return EXIT_FINDINGS
@@ -63,8 +70,9 @@ def run(args) -> int:
     errors = [f for f in result.findings if f.effective_severity.value == "error"]
     if result.config is None or errors:
         for f in sorted(result.findings, key=Finding.sort_key):
-            if f.path is None or str(f.path) in ("", "."):
-                f = Finding(f.code, f.message, Path("<command line>"), f.span or Span.point(0, 0), f.severity)
+            if "override" in dict(f.data):
+                code = "override-syntax" if f.code == "invalid-choice" else f.code
+                f = Finding(code, f.message, Path(COMMAND_LINE), f.span or Span.point(0, 0), f.severity)
             sys.stdout.write(text_line(f, root.resolve()) + "\n")
         return EXIT_FINDINGS
     from trainpath import render

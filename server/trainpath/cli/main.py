@@ -38,10 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
 
     p = sub.add_parser("compose", help="compose a config as Hydra would")
-    p.add_argument("root", help="project root")
+    # one positional list: argparse cannot take ROOT, options, then more positionals otherwise
+    p.add_argument("args", nargs="+", metavar="ROOT [OVERRIDE ...]", help="project root, then Hydra overrides")
     p.add_argument("--config-name", "-cn", required=True, dest="config_name")
     p.add_argument("--config-dir", "-cd", default=None, dest="config_dir")
-    p.add_argument("overrides", nargs="*", metavar="OVERRIDE")
     p.add_argument("--format", choices=("yaml", "json"), default="yaml")
 
     p = sub.add_parser("serve", help="run the language server over stdio")
@@ -51,7 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "compose":
+        # overrides may come after the options: `compose ROOT --config-name X a=1 b=2`
+        bad = [e for e in extra if e.startswith("-") and not e.startswith("--") or e.startswith("--")]
+        if bad:
+            parser.error(f"unrecognized arguments: {' '.join(bad)}")
+        args.root, args.overrides = args.args[0], args.args[1:] + extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -36,6 +36,9 @@ def _modules():
 
 
 def run_rules(model, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> list[Finding]:
+    """Run every rule on ``model`` (a ProjectModel, or a RuleInput slice of one)."""
+    if hasattr(model, "view"):
+        model = model.view()
     settings = model.project.settings
     select = set(select) if select else None
     ignore = set(ignore or ())

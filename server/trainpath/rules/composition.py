@@ -23,8 +23,8 @@ def check(model) -> Iterable[Finding]:
             yield f
     for chain in model.chains:
         job = chain.job
-        if job is None:
-            continue
+        if job is None or chain.script is None or chain.script.entry is None:
+            continue  # arguments of a script without @hydra.main are not Hydra overrides
         for ov in job.overrides:
             if ov.error is not None:
                 yield Finding("override-syntax", f"Hydra refuses the override `{ov.word.text}`: {ov.error}",

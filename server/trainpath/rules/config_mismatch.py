@@ -17,7 +17,7 @@ CODES = ("config-name-mismatch",)
 
 def check(model) -> Iterable[Finding]:
     decorator_model = {}
-    for chain in model.chains:
+    for chain in model.all_chains:
         if chain.root_kind == "script" and chain.script is not None:
             decorator_model[chain.script.path] = chain
     for chain in model.chains:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 from typing import Iterable
 
-from trainpath.chain.locate import value_ref
+from trainpath.chain.locate import narrow, value_ref
 from trainpath.findings import Finding
 
 CODES = ("data-mode-mismatch",)
@@ -63,6 +63,7 @@ def check(model) -> Iterable[Finding]:
                 ref = value_ref(chain, keypath)
                 if ref is None:
                     continue
+                ref = narrow(ref, p)
                 yield Finding(
                     "data-mode-mismatch",
                     f"`{chain.model.name}` is an {mode}-mode model, but `{p}` is {found}-mode data",

@@ -23,7 +23,8 @@ def check(model) -> Iterable[Finding]:
                 if not link.ok and chain.root_kind == "job":
                     yield Finding("missing-script", _with_hint(f"job runs a missing script: {link.problem}", link.suggestion),
                                   link.source.path, link.source.span, data=_data(link))
-                elif link.ok and link.info.get("hydra") is False and chain.job is not None:
+                elif (link.ok and link.info.get("hydra") is False and chain.job is not None
+                      and not any(f.code == "python-syntax" for f in getattr(chain.script, "findings", ()))):
                     job = chain.job
                     if job.config_name is not None or job.overrides or job.config_path is not None:
                         yield Finding("not-hydra-script",
@@ -36,13 +37,11 @@ def check(model) -> Iterable[Finding]:
         for link in links:
             if link.ok:
                 continue
-            pyname = link.info.get("pyname")
+            span = link.source.span  # the whole `module@Class` / dotted path
             if link.info.get("missing") == "module":
-                span = pyname.module_span if pyname is not None else link.source.span
                 yield Finding("missing-module", _with_hint(f"{link.kind} `{link.name}`: {link.problem}", link.suggestion),
                               link.source.path, span, data=_data(link))
             elif link.info.get("missing") == "class":
-                span = pyname.attr_span if pyname is not None and pyname.attr_span is not None else link.source.span
                 yield Finding("missing-class", _with_hint(f"{link.kind} `{link.name}`: {link.problem}", link.suggestion),
                               link.source.path, span, data=_data(link))
 

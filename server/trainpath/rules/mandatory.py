@@ -26,7 +26,7 @@ def _missing(node, path=()):
 
 
 def check(model) -> Iterable[Finding]:
-    used_by_jobs = {(c.config_dir, c.config_name) for c in model.chains if c.root_kind == "job" and c.compose is not None}
+    used_by_jobs = {(c.config_dir, c.config_name) for c in model.all_chains if c.root_kind == "job" and c.compose is not None}
     for chain in model.chains:
         if chain.compose is None or chain.compose.config is None:
             continue

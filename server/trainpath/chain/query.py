@@ -1,0 +1,83 @@
+"""Questions the editor features ask the chain model.
+
+Each answer comes from the built model (links, compositions, provenance) —
+never from re-parsing.  Features map the cursor to a position and call these.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from trainpath.chain.model import Chain, Link
+
+
+def chains_using(model, path: Path) -> list[Chain]:
+    """Chains whose training path goes through ``path``: job chains first, then scripts, then configs."""
+    order = {"job": 0, "script": 1, "config": 2}
+    found = [c for c in model.chains if path in c.files()]
+    return sorted(found, key=lambda c: (order.get(c.root_kind, 3), str(c.root.path), c.root.span.line))
+
+
+def chain_at(model, path: Path, line: int) -> Chain | None:
+    """The chain rooted at ``line`` of ``path`` (a job line, or a script's decorator)."""
+    for c in model.chains:
+        if c.root.path == path and c.root.span.line <= line <= c.root.span.end_line and c.root_kind != "config":
+            return c
+    return None
+
+
+def package_of(chain: Chain, path: Path) -> str | None:
+    """Where ``path``'s keys land in ``chain``'s composed config ('' = the root), or None if not used."""
+    result = chain.compose
+    if result is None:
+        return None
+    for entry in result.defaults:
+        if entry.path == path:
+            return entry.package
+    if chain.config_dir is not None and chain.config_name is not None:
+        if path == chain.config_dir / f"{chain.config_name}.yaml":
+            return ""
+    return None
+
+
+def composed_keypath(chain: Chain, path: Path, doc_keypath: tuple) -> tuple | None:
+    """The composed key path of the key at ``doc_keypath`` in the YAML file ``path``."""
+    package = package_of(chain, path)
+    if package is None:
+        return None
+    prefix = tuple(p for p in package.split(".") if p) if package else ()
+    return prefix + tuple(doc_keypath)
+
+
+def lookup(config, keypath: tuple):
+    """(found, value) for ``keypath`` in plain composed data."""
+    node = config
+    for part in keypath:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return False, None
+    return True, node
+
+
+def links_to(model, path: Path, line: int | None = None) -> list[Link]:
+    """Every link that leads to ``path`` (or to the definition on ``line`` of it)."""
+    return model.graph.links_to(path, line)
+
+
+def job_override_at(chain: Chain, line: int, col: int):
+    """The job override (``JobOverride``) under the cursor on a job line."""
+    job = chain.job
+    if job is None:
+        return None
+    for ov in job.overrides:
+        if ov.word.span.contains(line, col):
+            return ov
+    return None
+
+
+def iter_links(model) -> Iterator[Link]:
+    return iter(model.graph)

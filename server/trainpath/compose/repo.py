@@ -1,0 +1,144 @@
+"""The config search path as Hydra's file config source sees it: one config directory.
+
+:class:`ConfigRepo` answers Hydra's repository questions statically — does
+config ``arch/etrm`` exist, is ``arch`` a group, which options does a group
+have — from the file system, and loads config files through
+:func:`trainpath.parsing.yaml_doc.load_yaml` (cached by content).  Directory
+listings are cached; :meth:`ConfigRepo.invalidate` drops them when a file is
+created, deleted or renamed.
+
+Hydra's rules (``hydra/_internal/core_plugins/file_config_source.py``): a
+config name gets ``.yaml`` appended unless it already ends with it
+(``.yml`` is never found, hydra-notes 17); a group is any directory; a
+group's options are its ``*.yaml`` files, extension stripped.  Hydra's own
+groups (``hydra/launcher`` …) come from hydra-core's package and config
+store; they are listed in :data:`HYDRA_GROUPS` so that overrides of them are
+understood without importing Hydra.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from trainpath.parsing.yaml_doc import YamlDoc, load_yaml
+
+#: Hydra's own config groups and their options (hydra-core 1.3.8, default search path).
+HYDRA_GROUPS: dict[str, tuple[str, ...]] = {
+    "hydra/env": ("default",),
+    "hydra/help": ("default",),
+    "hydra/hydra_help": ("default",),
+    "hydra/hydra_logging": ("default", "disabled", "hydra_debug", "none"),
+    "hydra/job_logging": ("default", "disabled", "none", "stdout"),
+    "hydra/output": ("default",),
+    "hydra/launcher": ("basic",),
+    "hydra/sweeper": ("basic",),
+    "hydra/callbacks": (),
+}
+
+_FILTERED = ("__pycache__", "__init__.py")
+
+
+def normalize_name(name: str) -> str:
+    """``name`` with Hydra's ``.yaml`` suffix rule applied (a relative file path)."""
+    return name if name.endswith(".yaml") else f"{name}.yaml"
+
+
+class ConfigRepo:
+    """One config search path: a primary config directory, listed and loaded lazily."""
+
+    def __init__(self, config_dir: Path) -> None:
+        self.config_dir = Path(config_dir)
+        self._listing: dict[str, tuple[list[str], list[str]] | None] = {}
+
+    # ------------------------------------------------------------------ listing
+    def _list(self, group: str) -> tuple[list[str], list[str]] | None:
+        """(sub-groups, options) of directory ``group``; None when it is no directory."""
+        group = group.strip("/")
+        if group in self._listing:
+            return self._listing[group]
+        directory = self.config_dir / group if group else self.config_dir
+        result: tuple[list[str], list[str]] | None
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            result = None
+        else:
+            groups, options = set(), set()
+            for name in names:
+                if name in _FILTERED:
+                    continue
+                full = directory / name
+                if full.is_dir():
+                    groups.add(name)
+                if name.endswith(".yaml") and full.is_file():
+                    options.add(name[: -len(".yaml")])
+            result = (sorted(groups), sorted(options))
+        self._listing[group] = result
+        return result
+
+    def exists(self, name: str) -> bool:
+        """True when config ``name`` (``'arch/etrm'`` or ``'arch/etrm.yaml'``) is a file."""
+        return self.file(name) is not None
+
+    def file(self, name: str) -> Path | None:
+        """The file of config ``name``, or None when there is none."""
+        name = name.strip("/")
+        if not name or name.endswith("/"):
+            return None
+        rel = normalize_name(name)
+        group, _, base = rel.rpartition("/")
+        listing = self._list(group)
+        if listing is None or base[: -len(".yaml")] not in listing[1]:
+            return None
+        return self.config_dir / rel
+
+    def is_group(self, group: str) -> bool:
+        """True when ``group`` is a directory of the config dir, or one of Hydra's own groups."""
+        group = group.strip("/")
+        if group in HYDRA_GROUPS or group == "hydra":
+            return True
+        return group != "" and self._list(group) is not None
+
+    def is_user_group(self, group: str) -> bool:
+        """True when ``group`` is a directory in the config dir (not only one of Hydra's)."""
+        group = group.strip("/")
+        return group != "" and self._list(group) is not None
+
+    def options(self, group: str) -> list[str]:
+        """Sorted option names of ``group`` (Hydra's own options included for ``hydra/*``)."""
+        group = group.strip("/")
+        listing = self._list(group) if group else None
+        found = set(listing[1]) if listing else set()
+        found.update(HYDRA_GROUPS.get(group, ()))
+        return sorted(found)
+
+    def groups(self, parent: str = "") -> list[str]:
+        """Every group below ``parent`` (``'db'``, ``'db/site'`` …), sorted, depth first."""
+        out: list[str] = []
+        listing = self._list(parent)
+        if listing is None:
+            return out
+        for sub in listing[0]:
+            path = f"{parent}/{sub}" if parent else sub
+            out.append(path)
+            out.extend(self.groups(path))
+        return sorted(out) if not parent else out
+
+    def load(self, name: str) -> YamlDoc | None:
+        """The parsed config ``name`` (content-cached by load_yaml), or None when missing."""
+        path = self.file(name)
+        return load_yaml(path) if path is not None else None
+
+    def invalidate(self, path: Path | None = None) -> None:
+        """Forget cached listings (all of them, or those of ``path``'s directory and parents)."""
+        if path is None:
+            self._listing.clear()
+            return
+        try:
+            rel = Path(path).resolve().relative_to(self.config_dir.resolve())
+        except (ValueError, OSError):
+            return
+        parts = rel.parts
+        for i in range(len(parts) + 1):
+            self._listing.pop("/".join(parts[:i]), None)

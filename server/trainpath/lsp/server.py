@@ -1,0 +1,322 @@
+"""``trainpath serve``: the language server over stdio (pygls 2, lsprotocol).
+
+Lifecycle: indexing starts in a thread as soon as ``initialize`` arrives (the
+client is still busy starting up), and ``initialized`` publishes the first
+diagnostics.  Edits update the editor-text overlay at once and re-check after
+a short debounce, on a worker thread, so requests are answered meanwhile from
+the index.  Diagnostics are pushed to clients that cannot pull them (Neovim
+0.7) and pulled by those that can (VS Code).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from trainpath import __version__
+from trainpath.lsp.convert import path_to_uri, to_diagnostic, uri_to_path
+from trainpath.lsp.state import ProjectState
+from trainpath.parsing import sources
+
+log = logging.getLogger("trainpath")
+
+#: seconds between the last keystroke and the re-check (a burst of keystrokes costs one re-check)
+DEBOUNCE = 0.05
+STATUS = "trainpath/status"
+
+
+class TrainpathServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("trainpath", __version__)
+        #: workspace folder root -> its state (each folder is its own project)
+        self.states: dict[Path, ProjectState] = {}
+        #: settings from the editor (``trainpath`` section), camelCase keys
+        self.editor_settings: dict[str, Any] = {}
+        #: the first index, started at ``initialize``
+        self.indexing: concurrent.futures.Future | None = None
+        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="trainpath")
+        self._pending: dict[Path, set[Path]] = {}
+        self._tasks: dict[Path, asyncio.Task] = {}
+        self.debounce = DEBOUNCE
+
+    # -- capabilities ------------------------------------------------------------------
+    @property
+    def pulls_diagnostics(self) -> bool:
+        caps = self.client_capabilities
+        td = caps.text_document if caps else None
+        return bool(td is not None and td.diagnostic is not None)
+
+    @property
+    def can_refresh_diagnostics(self) -> bool:
+        caps = self.client_capabilities
+        ws = caps.workspace if caps else None
+        return bool(ws is not None and ws.diagnostics is not None and ws.diagnostics.refresh_support)
+
+    # -- states ------------------------------------------------------------------------
+    def state_for_path(self, path: Path | None) -> ProjectState | None:
+        if path is None:
+            return None
+        best = None
+        for root, state in self.states.items():
+            if state.owns(path) and (best is None or len(str(root)) > len(str(best.root))):
+                best = state
+        return best
+
+    def state_for(self, uri: str) -> tuple[ProjectState | None, Path | None]:
+        path = uri_to_path(uri)
+        state = self.state_for_path(path)
+        if state is not None and state.model is None:
+            self.wait_for_index()
+        return state, path
+
+    def wait_for_index(self, timeout: float = 60.0) -> None:
+        if self.indexing is not None:
+            try:
+                self.indexing.result(timeout=timeout)
+            except Exception:  # noqa: BLE001 - reported in the log by the indexer itself
+                pass
+
+    def add_folder(self, root: Path) -> ProjectState:
+        state = ProjectState(root, self.editor_settings)
+        self.states[state.root] = state
+        return state
+
+    # -- logging and status ----------------------------------------------------------
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        try:
+            self.window_log_message(types.LogMessageParams(type=kind, message=message))
+        except Exception:  # noqa: BLE001 - no client yet
+            log.info(message)
+
+    def send_status(self, state: str, message: str | None = None) -> None:
+        broken = sum(s.broken_chains() for s in self.states.values())
+        payload = {"state": state, "brokenChains": broken}
+        if message:
+            payload["message"] = message
+        try:
+            self.protocol.notify(STATUS, payload)
+        except Exception:  # noqa: BLE001
+            pass
+
+    # -- diagnostics -------------------------------------------------------------------
+    def publish(self, state: ProjectState, paths) -> None:
+        if self.pulls_diagnostics:
+            if self.can_refresh_diagnostics and paths:
+                try:
+                    self.workspace_diagnostic_refresh(None)
+                except Exception:  # noqa: BLE001
+                    pass
+            return
+        for path in sorted(paths):
+            diags = [to_diagnostic(f) for f in state.findings_for(path)]
+            version = None
+            doc = self.workspace.text_documents.get(path_to_uri(path))
+            if doc is not None:
+                version = doc.version
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=path_to_uri(path), diagnostics=diags, version=version))
+
+    def schedule(self, state: ProjectState, path: Path, structural: bool = False) -> None:
+        """Re-check ``path`` after the debounce; a burst of changes costs one re-check."""
+        pending = self._pending.setdefault(state.root, set())
+        pending.add(Path("<structural>") if structural else path)
+        task = self._tasks.get(state.root)
+        if task is not None and not task.done():
+            task.cancel()
+        self._tasks[state.root] = asyncio.get_running_loop().create_task(self._recheck(state))
+
+    async def _recheck(self, state: ProjectState) -> None:
+        try:
+            await asyncio.sleep(self.debounce)
+        except asyncio.CancelledError:
+            return
+        paths = self._pending.pop(state.root, set())
+        if not paths:
+            return
+        loop = asyncio.get_running_loop()
+
+        def work():
+            if Path("<structural>") in paths:
+                return state.structural_change()
+            return state.update({p for p in paths if p != Path("<structural>")})
+
+        try:
+            changed = await loop.run_in_executor(self._executor, work)
+        except Exception as exc:  # noqa: BLE001 - never die on user input
+            self.log(f"trainpath: re-check failed: {type(exc).__name__}: {exc}", types.MessageType.Error)
+            return
+        self.publish(state, changed)
+        self.send_status("ready")
+
+
+server = TrainpathServer()
+
+
+def _build_all(ls: TrainpathServer) -> None:
+    for state in list(ls.states.values()):
+        try:
+            state.build()
+            ls.log(f"trainpath: indexed {state.root} in {state.last_build_seconds * 1000:.0f} ms "
+                   f"({len(state.model.chains)} chains)")
+        except Exception as exc:  # noqa: BLE001
+            ls.log(f"trainpath: indexing {state.root} failed: {type(exc).__name__}: {exc}", types.MessageType.Error)
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: TrainpathServer, params: types.InitializeParams) -> None:
+    options = params.initialization_options
+    if isinstance(options, dict):
+        ls.editor_settings = _settings_section(options)
+    folders = [uri_to_path(f.uri) for f in (params.workspace_folders or [])]
+    if not folders:
+        root = params.root_uri and uri_to_path(params.root_uri)
+        if not root and params.root_path:
+            root = Path(params.root_path).resolve()
+        folders = [root] if root else []
+    for folder in folders:
+        if folder is not None:
+            ls.add_folder(folder)
+    ls.indexing = ls._executor.submit(_build_all, ls)
+
+
+@server.feature(types.INITIALIZED)
+async def initialized(ls: TrainpathServer, params: types.InitializedParams) -> None:
+    ls.send_status("indexing")
+    caps = ls.client_capabilities
+    ws = caps.workspace if caps else None
+    if ws is not None and ws.did_change_watched_files is not None and ws.did_change_watched_files.dynamic_registration:
+        watchers = [types.FileSystemWatcher(glob_pattern=g) for g in ("**/*.yaml", "**/*.py", "**/*.txt", "**/*.sh", "**/pyproject.toml")]
+        try:
+            await ls.client_register_capability_async(types.RegistrationParams(registrations=[types.Registration(
+                id="trainpath-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers))]))
+        except Exception as exc:  # noqa: BLE001
+            ls.log(f"trainpath: could not watch files: {exc}")
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, ls.wait_for_index)
+    for state in ls.states.values():
+        ls.publish(state, set(state.diagnostics))
+    ls.send_status("ready")
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: TrainpathServer, params: types.DidOpenTextDocumentParams) -> None:
+    _changed(ls, params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: TrainpathServer, params: types.DidChangeTextDocumentParams) -> None:
+    _changed(ls, params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: TrainpathServer, params: types.DidSaveTextDocumentParams) -> None:
+    _changed(ls, params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: TrainpathServer, params: types.DidCloseTextDocumentParams) -> None:
+    path = uri_to_path(params.text_document.uri)
+    if path is None:
+        return
+    if sources.OVERLAY.pop(path, None) is not None:
+        state = ls.state_for_path(path)
+        if state is not None and state.is_relevant(path):
+            ls.schedule(state, path)
+
+
+def _changed(ls: TrainpathServer, uri: str) -> None:
+    path = uri_to_path(uri)
+    if path is None:
+        return
+    doc = ls.workspace.get_text_document(uri)
+    state = ls.state_for_path(path)
+    if state is None:
+        return
+    if state.project is not None and not state.is_relevant(path):
+        return
+    sources.OVERLAY[path] = doc.source
+    ls.schedule(state, path)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: TrainpathServer, params: types.DidChangeWatchedFilesParams) -> None:
+    for change in params.changes:
+        path = uri_to_path(change.uri)
+        state = ls.state_for_path(path)
+        if state is None:
+            continue
+        structural = change.type in (types.FileChangeType.Created, types.FileChangeType.Deleted)
+        if not structural and path in sources.OVERLAY:
+            continue  # the editor's buffer wins over the disk
+        ls.schedule(state, path, structural=structural)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+def did_change_configuration(ls: TrainpathServer, params: types.DidChangeConfigurationParams) -> None:
+    settings = params.settings
+    if isinstance(settings, dict):
+        ls.editor_settings = _settings_section(settings)
+    for state in ls.states.values():
+        state.editor_settings = dict(ls.editor_settings)
+        ls.schedule(state, state.root, structural=True)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+def did_change_workspace_folders(ls: TrainpathServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    for folder in params.event.removed:
+        path = uri_to_path(folder.uri)
+        state = ls.states.pop(path, None) if path else None
+        if state is not None:
+            ls.publish_cleared(state)
+    for folder in params.event.added:
+        path = uri_to_path(folder.uri)
+        if path is not None:
+            state = ls.add_folder(path)
+            ls.schedule(state, path, structural=True)
+
+
+def _publish_cleared(self: TrainpathServer, state: ProjectState) -> None:
+    if self.pulls_diagnostics:
+        return
+    for path in state.diagnostics:
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=path_to_uri(path), diagnostics=[]))
+
+
+TrainpathServer.publish_cleared = _publish_cleared
+
+
+def _settings_section(options: dict) -> dict:
+    section = options.get("trainpath", options)
+    if not isinstance(section, dict):
+        return {}
+    allowed = {"rules", "jobFiles", "staleSuffixes", "modelPrefix", "evaluatorPrefix", "configDirs", "exclude", "dataModes"}
+    return {k: v for k, v in section.items() if k in allowed}
+
+
+def register_features() -> None:
+    """Import every feature module; each registers its handlers on ``server``."""
+    import importlib
+
+    from trainpath.lsp import features
+
+    for name in features.FEATURES:
+        try:
+            importlib.import_module(f"trainpath.lsp.features.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"trainpath.lsp.features.{name}":
+                raise
+
+
+def run(args) -> int:
+    if getattr(args, "log_file", None):
+        logging.basicConfig(filename=args.log_file, level=logging.INFO)
+    register_features()
+    server.start_io()
+    return 0

@@ -1,0 +1,327 @@
+"""Parsing Python files once, and the small per-module summaries the index keeps.
+
+A :class:`FileCache` reads files through :func:`~trainpath.parsing.sources.read_source`,
+parses each content (by hash) once, keeps only a bounded LRU of ASTs and a
+small :class:`ModuleSummary` per file (top-level names, imports, ``__all__``).
+A file that does not parse gives a ``python-syntax`` finding, never an
+exception.  Nothing is imported or executed.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import io
+import os
+import re
+import tokenize
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trainpath.findings import Finding
+from trainpath.parsing.positions import Span
+from trainpath.parsing.sources import read_source
+
+#: how many parsed ASTs the cache holds at once
+MAX_TREES = 64
+
+_DEF_HEAD = re.compile(r"(?:async\s+)?(?:def|class)\s+")
+
+
+@dataclass(frozen=True)
+class Binding:
+    """What a top-level name in a module is bound to (the first binding wins)."""
+
+    kind: str  # 'def' | 'variable' | 'alias' | 'import_from' | 'import_module'
+    def_kind: str = ""  # def: 'class' | 'function'; alias/variable: 'variable'
+    span: Span | None = None
+    line_span: Span | None = None
+    level: int = 0  # import_from: relative level
+    from_module: str = ""  # import_from: module as written; import_module: absolute module
+    from_name: str = ""  # import_from: the imported attribute
+    expr: tuple[str, ...] = ()  # alias: dotted parts of the value (``Alias = mod.Class``)
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    path: Path
+    digest: str
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    stars: tuple[tuple[int, str], ...] = ()  # (level, module) of ``from m import *``, in order
+    all: tuple[str, ...] | None = None
+    error: Finding | None = None  # python-syntax
+    problem: Finding | None = None  # unreadable file
+
+
+@dataclass(frozen=True)
+class Parsed:
+    path: Path
+    text: str
+    tree: ast.Module
+    digest: str
+    lines: list[str]
+
+
+def char_col(line_text: str, byte_col: int) -> int:
+    """Turn an ``ast`` UTF-8 byte column into a code-point column."""
+    if line_text.isascii():
+        return byte_col
+    return len(line_text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+
+def node_span(lines: list[str], node: ast.AST) -> Span:
+    """The span of an ``ast`` node (expression or statement) in code points."""
+    line = node.lineno - 1  # type: ignore[attr-defined]
+    end_line = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
+    col = char_col(_line(lines, line), node.col_offset)  # type: ignore[attr-defined]
+    end_col = char_col(_line(lines, end_line), node.end_col_offset or 0)  # type: ignore[attr-defined]
+    return Span(line, col, end_line, end_col)
+
+
+def def_spans(lines: list[str], node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[Span, Span]:
+    """(span of the name, span of the header from the keyword to its ':')."""
+    line = node.lineno - 1
+    text = _line(lines, line)
+    col = char_col(text, node.col_offset)
+    m = _DEF_HEAD.match(text, col)
+    if m and text.startswith(node.name, m.end()):
+        name_span = Span.on_line(line, m.end(), m.end() + len(node.name))
+    else:  # name on a continuation line: fall back on the keyword
+        name_span = Span.on_line(line, col, col + len(text[col:].split()[0]) if text[col:].split() else col)
+    return name_span, Span(line, col, *_header_end(lines, line, name_span))
+
+
+def _header_end(lines: list[str], line: int, name_span: Span) -> tuple[int, int]:
+    """Position just after the ':' ending a def/class header starting on ``line``."""
+    it = iter([ln + "\n" for ln in lines[line:]])
+    depth = 0
+    try:
+        for tok in tokenize.generate_tokens(lambda: next(it, "")):
+            if tok.type != tokenize.OP:
+                continue
+            row, tcol = tok.start[0] - 1 + line, tok.start[1]
+            if (row, tcol) < (name_span.end_line, name_span.end_col):
+                continue
+            if tok.string in "([{":
+                depth += 1
+            elif tok.string in ")]}":
+                depth -= 1
+            elif tok.string == ":" and depth == 0:
+                return row, tcol + 1
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return name_span.end_line, len(_line(lines, name_span.end_line))
+
+
+def _line(lines: list[str], i: int) -> str:
+    return lines[i] if 0 <= i < len(lines) else ""
+
+
+def comments_by_line(text: str) -> dict[int, str]:
+    """0-based line -> comment text (without '#' and surrounding blanks)."""
+    out: dict[int, str] = {}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                out[tok.start[0] - 1] = tok.string.lstrip("#").strip()
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return out
+
+
+def syntax_finding(path: Path, lines: list[str], exc: BaseException) -> Finding:
+    """A ``python-syntax`` finding at the position Python reports."""
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        line = max(exc.lineno - 1, 0)
+        text = _line(lines, line)
+        col = min(max((exc.offset or 1) - 1, 0), len(text))
+        end_line, end_col = line, col
+        if exc.end_lineno and exc.end_offset and (exc.end_lineno - 1, exc.end_offset - 1) > (line, col):
+            end_line = exc.end_lineno - 1
+            end_col = min(exc.end_offset - 1, len(_line(lines, end_line)))
+        elif col < len(text):
+            end_col = col + 1
+        message = f"`{path.name}` does not parse: {exc.msg} (line {exc.lineno})"
+        return Finding("python-syntax", message, path, Span(line, col, end_line, end_col))
+    message = f"`{path.name}` does not parse: {type(exc).__name__}"
+    return Finding("python-syntax", message, path, Span.point(0, 0))
+
+
+def summarise(path: Path, text: str, tree: ast.Module, digest: str) -> ModuleSummary:
+    """Top-level bindings, star imports and ``__all__`` of one parsed module."""
+    lines = text.split("\n")
+    bindings: dict[str, Binding] = {}
+    stars: list[tuple[int, str]] = []
+    all_names: list[str] | None = None
+
+    def bind(name: str, b: Binding) -> None:
+        bindings.setdefault(name, b)
+
+    def str_list(node: ast.AST) -> list[str] | None:
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        return None
+
+    def visit(body: list[ast.stmt]) -> None:
+        nonlocal all_names
+        for stmt in body:
+            if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                span, header = def_spans(lines, stmt)
+                kind = "class" if isinstance(stmt, ast.ClassDef) else "function"
+                bind(stmt.name, Binding("def", kind, span, header))
+            elif isinstance(stmt, ast.Import):
+                for a in stmt.names:
+                    if a.asname:
+                        bind(a.asname, Binding("import_module", from_module=a.name))
+                    else:
+                        top = a.name.split(".")[0]
+                        bind(top, Binding("import_module", from_module=top))
+            elif isinstance(stmt, ast.ImportFrom):
+                for a in stmt.names:
+                    if a.name == "*":
+                        stars.append((stmt.level, stmt.module or ""))
+                    else:
+                        bind(a.asname or a.name, Binding("import_from", "variable", node_span(lines, a),
+                                                         node_span(lines, stmt), level=stmt.level,
+                                                         from_module=stmt.module or "", from_name=a.name))
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                value = stmt.value
+                for t in targets:
+                    if not isinstance(t, ast.Name):
+                        continue
+                    if t.id == "__all__" and value is not None:
+                        found = str_list(value)
+                        if found is not None:
+                            all_names = found
+                        continue
+                    if value is None:
+                        continue
+                    span = node_span(lines, t)
+                    parts = _dotted(value)
+                    if parts:
+                        bind(t.id, Binding("alias", "variable", span, node_span(lines, stmt), expr=parts))
+                    else:
+                        bind(t.id, Binding("variable", "variable", span, node_span(lines, stmt)))
+            elif isinstance(stmt, ast.AugAssign):
+                if isinstance(stmt.target, ast.Name) and stmt.target.id == "__all__":
+                    found = str_list(stmt.value)
+                    if found is not None:
+                        all_names = (all_names or []) + found
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                f = stmt.value.func
+                if (isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "__all__"
+                        and all_names is not None and stmt.value.args):
+                    arg = stmt.value.args[0]
+                    if f.attr == "extend":
+                        all_names = all_names + (str_list(arg) or [])
+                    elif f.attr == "append" and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        all_names = all_names + [arg.value]
+            elif isinstance(stmt, ast.If):
+                visit(stmt.body)
+                visit(stmt.orelse)
+            elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+                visit(stmt.body)
+                for h in stmt.handlers:
+                    visit(h.body)
+                visit(stmt.orelse)
+                visit(stmt.finalbody)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                visit(stmt.body)
+
+    visit(tree.body)
+    return ModuleSummary(path, digest, bindings, tuple(stars), tuple(all_names) if all_names is not None else None)
+
+
+def _dotted(node: ast.AST) -> tuple[str, ...]:
+    """``a.b.C`` -> ('a', 'b', 'C'); () for anything that is not a plain dotted name."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ()
+    parts.append(node.id)
+    return tuple(reversed(parts))
+
+
+class FileCache:
+    """Per-file summaries (kept for every file seen) and a bounded LRU of parsed trees."""
+
+    def __init__(self, max_trees: int = MAX_TREES) -> None:
+        self.max_trees = max_trees
+        self.parse_count = 0  # how many times ast.parse ran (tests use it)
+        self._summaries: dict[Path, tuple[tuple[int, int] | None, ModuleSummary]] = {}
+        self._trees: OrderedDict[tuple[Path, str], Parsed] = OrderedDict()
+
+    def invalidate(self, path: Path | None = None) -> None:
+        if path is None:
+            self._summaries.clear()
+            self._trees.clear()
+            return
+        self._summaries.pop(Path(path), None)
+
+    def summary(self, path: Path) -> ModuleSummary:
+        path = Path(path)
+        stamp = _stamp(path)
+        cached = self._summaries.get(path)
+        if cached is not None and stamp is not None and cached[0] == stamp:
+            return cached[1]
+        source = read_source(path)
+        if source.text is None:
+            summ = ModuleSummary(path, "", problem=source.problem)
+            self._summaries[path] = (stamp, summ)
+            return summ
+        digest = hashlib.sha1(source.text.encode("utf-8")).hexdigest()
+        if cached is not None and cached[1].digest == digest:
+            self._summaries[path] = (stamp, cached[1])
+            return cached[1]
+        parsed_or_error = self._parse(path, source.text, digest)
+        if isinstance(parsed_or_error, Finding):
+            summ = ModuleSummary(path, digest, error=parsed_or_error)
+        else:
+            summ = summarise(path, source.text, parsed_or_error.tree, digest)
+        self._summaries[path] = (stamp, summ)
+        return summ
+
+    def parsed(self, path: Path) -> Parsed | None:
+        """The parsed file (from the LRU, or parsed again); None when it does not parse."""
+        path = Path(path)
+        summ = self.summary(path)
+        if summ.error is not None or summ.problem is not None:
+            return None
+        hit = self._trees.get((path, summ.digest))
+        if hit is not None:
+            self._trees.move_to_end((path, summ.digest))
+            return hit
+        source = read_source(path)
+        if source.text is None:
+            return None
+        digest = hashlib.sha1(source.text.encode("utf-8")).hexdigest()
+        if digest != summ.digest:  # changed on disk under us: refresh the summary
+            self._summaries.pop(path, None)
+            return self.parsed(path) if self.summary(path).digest == digest else None
+        result = self._parse(path, source.text, digest)
+        return result if isinstance(result, Parsed) else None
+
+    def _parse(self, path: Path, text: str, digest: str) -> Parsed | Finding:
+        lines = text.split("\n")
+        self.parse_count += 1
+        try:
+            tree = ast.parse(text, filename=str(path))
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            return syntax_finding(path, lines, exc)
+        parsed = Parsed(path, text, tree, digest, lines)
+        self._trees[(path, digest)] = parsed
+        while len(self._trees) > self.max_trees:
+            self._trees.popitem(last=False)
+        return parsed
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size

@@ -1,0 +1,3 @@
+class StandardEncoder:
+    def __init__(self, config):
+        self.config = config

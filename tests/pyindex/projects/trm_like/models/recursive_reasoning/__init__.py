@@ -1,0 +1,3 @@
+"""Re-exports."""
+from .etrm import TRMWithEncoder as ETRM
+from .trm import *

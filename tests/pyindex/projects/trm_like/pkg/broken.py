@@ -1,0 +1,6 @@
+class Fine:
+    pass
+
+
+def broken(:
+    pass

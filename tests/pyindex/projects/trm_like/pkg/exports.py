@@ -1,0 +1,14 @@
+__all__ = ["Public"]
+__all__ += ["helper"]
+
+
+class Public:
+    pass
+
+
+class NotListed:
+    pass
+
+
+def helper(x, /, y, *, z=1):
+    pass

@@ -1,0 +1,2 @@
+class InNamespace:
+    """Lives in a namespace package."""

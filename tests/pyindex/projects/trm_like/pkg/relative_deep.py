@@ -1,0 +1,2 @@
+from ..models.losses import ACTLossHead
+from ...beyond import Nothing
