@@ -33,8 +33,10 @@ def steps(model, chain: Chain, findings_by_place: dict | None = None) -> list[St
         messages = []
         codes = list(link.codes)
         if findings_by_place and link.source is not None:
-            for f in findings_by_place.get((link.source.path, link.source.span.line), ()):
-                messages.append(f"{f.code}: {f.message}")
+            for line in range(link.source.span.line, link.source.span.end_line + 1):
+                for f in findings_by_place.get((link.source.path, line), ()):
+                    if f.code in codes and link.source.span.contains(f.span.line, f.span.col):
+                        messages.append(f"{f.code}: {f.message}")
         ok = link.ok and not any(c for c in codes if _is_bad(c))
         out.append(Step(link.kind, _describe(model, chain, link), ok, codes, messages,
                         link.target.path if link.target else (link.source.path if link.source else None),
@@ -106,7 +108,9 @@ def _mode_step(model, chain: Chain) -> Step | None:
     if halting is not None:
         bits.append("with dynamic halting" if halting.dynamic else "with no dynamic halting")
     if tf is not None and tf.encoder:
-        bits.append(f"encoder {tf.encoder}")
+        bits[-1:] = [bits[-1] + ";"] if bits else []
+        bits.append({"cached": "the encoder output is cached after the first step",
+                     "reencoded": "the demos are re-encoded every step"}.get(tf.encoder, f"encoder {tf.encoder}"))
     bad = "train-mode-mismatch" in chain.codes or "missing-act-param" in chain.codes
     return Step("mode", "Model " + " ".join(bits), not bad, [], [],
                 tf.path if tf is not None else None, tf.span.line if tf is not None and tf.span else None)

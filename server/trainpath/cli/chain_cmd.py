@@ -65,5 +65,8 @@ def run(args) -> int:
     else:
         render = review.to_markdown if args.format == "markdown" else review.to_text
         sys.stdout.write(("\n---\n\n" if args.format == "markdown" else "\n").join(render(model, c, s) for c, s in rendered))
-    broken = any(not review.chain_ok(s) for _, s in rendered)
+    # like `check`: 1 when a chain shown has an error-severity finding, 0 otherwise
+    settings = model.project.settings
+    broken = any(settings.severity(code) is not None and settings.severity(code).value == "error"
+                 for chain, _ in rendered for code in chain.codes)
     return EXIT_FINDINGS if broken else EXIT_OK

@@ -67,17 +67,25 @@ def run_rules(model, select: Iterable[str] | None = None, ignore: Iterable[str] 
 
 
 def _mark_links(model, findings: list[Finding]) -> None:
-    """Attach finding codes to the links they are about (for ``chain`` and code lenses)."""
-    by_place: dict[tuple, set[str]] = {}
+    """Attach each finding's code to the narrowest link of each chain whose text holds it."""
+    by_path: dict = {}
     for f in findings:
-        by_place.setdefault((f.path, f.span.line), set()).add(f.code)
+        by_path.setdefault(f.path, []).append(f)
     for chain in model.chains:
         for link in chain.links:
-            if link.source is None:
-                continue
-            codes = by_place.get((link.source.path, link.source.span.line))
-            if codes:
-                for c in sorted(codes):
-                    if c not in link.codes:
-                        link.codes.append(c)
-                chain.codes |= codes
+            link.codes = []
+        for f in (f for p in {l.source.path for l in chain.links if l.source} for f in by_path.get(p, ())):
+            best = None
+            for link in chain.links:
+                src = link.source
+                if src is None or src.path != f.path or not src.span.contains(f.span.line, f.span.col):
+                    continue
+                if best is None or _width(src.span) < _width(best.source.span):
+                    best = link
+            if best is not None and f.code not in best.codes:
+                best.codes.append(f.code)
+                chain.codes.add(f.code)
+
+
+def _width(span) -> tuple[int, int]:
+    return (span.end_line - span.line, span.end_col - span.col if span.end_line == span.line else span.end_col)
