@@ -545,12 +545,15 @@ def parse_override(text: str, line: int = 0, col: int = 0) -> Override:
         vstart = eq + 1
         if vstart < n and text[vstart] in " \t":
             vstart = _WS_RE.match(text, vstart).end()  # type: ignore[union-attr]
-        raw = _parse_value_tokens(text, vstart)
-        if raw.__class__ in _SCALARS:
-            value, is_sweep = raw, False
-        else:
-            is_sweep = isinstance(raw, (Sweep, Glob))
-            value = to_plain(raw)
+        try:
+            raw = _parse_value_tokens(text, vstart)
+            if raw.__class__ in _SCALARS:
+                value, is_sweep = raw, False
+            else:
+                is_sweep = isinstance(raw, (Sweep, Glob))
+                value = to_plain(raw)
+        except RecursionError:  # Hydra's ANTLR parser gives up the same way
+            raise OverrideError("the value is nested too deeply", vstart) from None
         value_text = text[eq + 1 :]
         value_span = _span(text, eq + 1, n, line, col)
     if "\n" in text:
@@ -573,4 +576,7 @@ def parse_value(text: str) -> Any:
     ``OverrideError.offset`` is an offset into ``text``.
     """
     start = _WS_RE.match(text, 0).end()  # type: ignore[union-attr]
-    return to_plain(_parse_value_tokens(text, start))
+    try:
+        return to_plain(_parse_value_tokens(text, start))
+    except RecursionError:
+        raise OverrideError("the value is nested too deeply", start) from None

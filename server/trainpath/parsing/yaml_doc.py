@@ -1,77 +1,88 @@
-"""Position-aware reading of Hydra YAML configs.
+"""Position-aware reader for Hydra YAML configs.
 
-:func:`parse_yaml` turns the text of one config file into a :class:`YamlDoc`:
+:func:`parse_yaml` turns a config file's text into a :class:`YamlDoc` that
+holds, side by side,
 
-* ``value`` -- the plain Python value Hydra 1.3 / OmegaConf 2.3 would load
-  (``OmegaConf.to_container(OmegaConf.load(f))``), built from the same YAML 1.1
-  resolvers OmegaConf uses (its float fix included, timestamps left as strings,
-  duplicate keys refused);
-* ``root`` -- a tree of :class:`YMap` / :class:`YSeq` / :class:`YScalar` where
-  every key and scalar carries its exact :class:`Span`, and every map entry the
-  comment written above it or beside it (hover docs);
-* ``header`` -- the ``# @package`` header, read exactly as Hydra reads it;
-* ``findings`` -- ``yaml-syntax`` findings instead of exceptions.
+* ``value``: the plain Python value Hydra 1.3 would load from the file
+  (``OmegaConf.to_container(OmegaConf.load(f))``): YAML 1.1 implicit types
+  as OmegaConf resolves them (``yes`` is True, ``017`` is 15, ``1e-4`` is a
+  float, dates stay strings), its duplicate-key refusal, merge keys, and its
+  odd top-level rules (a file holding only a string is re-read as YAML);
+* ``root``: a tree of :class:`YMap` / :class:`YSeq` / :class:`YScalar` in which
+  every key and scalar carries its exact :class:`Span`, and every map entry
+  the comments written above it or beside its key (they become hover docs);
+* ``header``: the ``# @package`` header, read exactly the way Hydra's
+  ``ConfigSource._get_header_dict`` reads it (first 512 characters, leading
+  ``# @key value`` lines only, blank lines skipped);
+* ``findings``: ``yaml-syntax`` findings instead of exceptions.
 
-The events come from libyaml (``yaml.CSafeLoader``) when it is available and the
-text has no tab; on any error -- and for texts with tabs, where libyaml is more
-lenient than the pure-Python parser OmegaConf uses -- the pure-Python parser
-decides, so messages and positions are the ones Hydra would show.
+The events come from PyYAML's C parser (libyaml) when it is available; the
+tree, the tags and the values are built here from those events with the same
+resolvers OmegaConf installs.  Hydra itself reads with the pure-Python parser,
+so whenever the fast parser refuses a document (or the text holds something
+the two parsers treat differently: tabs, non-printable characters) the
+pure-Python parser decides, and its error text is the one reported.
 
-Nothing here imports omegaconf or hydra: both are test oracles only.
+Nothing here imports or runs the analysed project's code.  Documents are
+cached by (path, content): an unchanged file is never parsed twice, and the
+same :class:`YamlDoc` object comes back.  Treat documents as read-only.
 """
 
 from __future__ import annotations
 
-import bisect
+import base64
+import binascii
+import copy
 import math
 import pathlib
 import re
-from collections.abc import Iterator
+import threading
+from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator, Union
 
 import yaml
-from yaml import events as ev
-from yaml.constructor import SafeConstructor
-from yaml.nodes import ScalarNode
-from yaml.resolver import Resolver
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 from trainpath.findings import Finding, Severity
 from trainpath.parsing.positions import Span
 from trainpath.parsing.sources import read_source
 
-__all__ = [
-    "YScalar",
-    "YEntry",
-    "YMap",
-    "YSeq",
-    "YNode",
-    "PackageHeader",
-    "YamlDoc",
-    "parse_yaml",
-    "load_yaml",
-]
+__all__ = ["YScalar", "YEntry", "YMap", "YSeq", "YNode", "PackageHeader", "YamlDoc", "parse_yaml", "load_yaml"]
 
-KeyPath = tuple[Any, ...]
+KeyPath = tuple[Union[str, int], ...]
 
-
-# --------------------------------------------------------------------------- nodes
+# --------------------------------------------------------------------------- tree
 
 
 @dataclass(eq=False)
 class YScalar:
+    """A scalar (key or value): its constructed value and where its text is."""
+
     value: Any  # constructed value (str/int/float/bool/None); '???' and '${...}' stay strings
-    span: Span  # exact range of the scalar text (quoted scalars: including the quotes)
-    raw: str  # the source text of the scalar
-    style: str | None  # None/'' plain, "'", '"', '|', '>'
+    span: Span  # exact range of the scalar text (for quoted scalars: including the quotes)
+    raw: str  # the source text of the scalar (text[start:end])
+    style: str | None  # None plain, "'", '"', '|', '>'
 
 
 @dataclass(eq=False)
 class YEntry:
     key: YScalar
     value: "YNode"
-    comment: str | None = None  # comment lines above the key + trailing comment on its line
+    #: comment lines directly above the key + trailing comment on the key line,
+    #: '#' and one space stripped, joined by '\n'
+    comment: str | None = None
 
 
 @dataclass(eq=False)
@@ -80,13 +91,10 @@ class YMap:
     span: Span
 
     def get(self, key: Any) -> YEntry | None:
-        """The entry whose constructed key equals ``key`` (keys are unique)."""
-        for entry in self.entries:
+        """The entry whose key equals ``key`` (a bool matches only a bool)."""
+        for entry in reversed(self.entries):
             k = entry.key.value
-            if k == key and type(k) is type(key):
-                return entry
-        for entry in self.entries:  # 1 == 1.0 == True, as in a Python dict
-            if entry.key.value == key:
+            if k == key and isinstance(k, bool) == isinstance(key, bool):
                 return entry
         return None
 
@@ -97,7 +105,7 @@ class YSeq:
     span: Span
 
 
-YNode = YScalar | YMap | YSeq
+YNode = Union[YScalar, YMap, YSeq]
 
 
 @dataclass(frozen=True)
@@ -110,18 +118,21 @@ class PackageHeader:
 class YamlDoc:
     path: Path
     text: str | None
-    root: YNode | None  # None when empty or on a syntax error
+    root: YNode | None  # None when empty, unreadable or not parseable
     value: Any  # the plain value Hydra would load; {} for an empty file; None on error
-    header: PackageHeader | None = None
-    header_error: str | None = None  # a leading '# @...' comment Hydra rejects
-    findings: list[Finding] = field(default_factory=list)
+    header: PackageHeader | None
+    header_error: str | None  # a leading '# @...' line Hydra rejects
+    findings: list[Finding]
+    #: alias nodes and merged-in entries (id -> object): they repeat text written elsewhere
+    _borrowed: dict[int, object] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
-        return not any(f.effective_severity is Severity.ERROR for f in self.findings)
+        """No error-severity findings."""
+        return all(f.effective_severity is not Severity.ERROR for f in self.findings)
 
     def node(self, keypath: KeyPath) -> YNode | None:
-        """The node at ``keypath`` (``()`` is the root)."""
+        """The node at ``keypath`` (``()`` is the root); None when there is none."""
         node = self.root
         for part in keypath:
             if isinstance(node, YMap):
@@ -145,458 +156,628 @@ class YamlDoc:
         return parent.get(keypath[-1]) if isinstance(parent, YMap) else None
 
     def entries(self) -> Iterator[tuple[KeyPath, YEntry]]:
-        """Every map entry with its key path, depth-first, in file order."""
-        if self.root is not None:
-            yield from _walk_entries(self.root, ())
+        """Every map entry written in the file, depth-first, in file order.
+
+        Entries merged in with ``<<`` and the insides of aliases are skipped
+        (their text is elsewhere); :meth:`node` still finds them.
+        """
+        for path, entry, _ in self._walk():
+            if entry is not None:
+                yield path, entry
 
     def scalars(self) -> Iterator[tuple[KeyPath, YScalar]]:
         """Every scalar value (not keys) with its key path, in file order."""
-        if self.root is not None:
-            yield from _walk_scalars(self.root, ())
+        for path, entry, node in self._walk():
+            if entry is None and isinstance(node, YScalar):
+                yield path, node
+
+    def _walk(self) -> Iterator[tuple[KeyPath, YEntry | None, YNode]]:
+        if self.root is None:
+            return
+        borrowed = self._borrowed
+        stack: list[tuple[KeyPath, YEntry | None, YNode]] = [((), None, self.root)]
+        while stack:
+            path, entry, node = stack.pop()
+            if entry is not None:
+                yield path, entry, node
+                continue
+            yield path, None, node
+            if id(node) in borrowed:
+                continue
+            if isinstance(node, YMap):
+                for e in reversed(node.entries):
+                    if id(e) in borrowed:
+                        continue
+                    sub = path + (e.key.value,)
+                    stack.append((sub, None, e.value))
+                    stack.append((sub, e, e.value))
+            elif isinstance(node, YSeq):
+                for i in range(len(node.items) - 1, -1, -1):
+                    stack.append((path + (i,), None, node.items[i]))
 
     def at(self, line: int, col: int) -> tuple[KeyPath, YScalar, str] | None:
-        """The key or scalar value under a cursor: ``(keypath, scalar, 'key'|'value')``."""
-        if self.root is None:
-            return None
-        return _find_at(self.root, (), line, col, set())
-
-
-def _walk_entries(node: YNode, path: KeyPath) -> Iterator[tuple[KeyPath, YEntry]]:
-    if isinstance(node, YMap):
-        for entry in node.entries:
-            sub = path + (entry.key.value,)
-            yield sub, entry
-            yield from _walk_entries(entry.value, sub)
-    elif isinstance(node, YSeq):
-        for i, item in enumerate(node.items):
-            yield from _walk_entries(item, path + (i,))
-
-
-def _walk_scalars(node: YNode, path: KeyPath) -> Iterator[tuple[KeyPath, YScalar]]:
-    if isinstance(node, YScalar):
-        yield path, node
-    elif isinstance(node, YMap):
-        for entry in node.entries:
-            yield from _walk_scalars(entry.value, path + (entry.key.value,))
-    else:
-        for i, item in enumerate(node.items):
-            yield from _walk_scalars(item, path + (i,))
-
-
-def _find_at(node: YNode, path: KeyPath, line: int, col: int, seen: set[int]) -> tuple[KeyPath, YScalar, str] | None:
-    if isinstance(node, YScalar):
-        return (path, node, "value") if node.span.contains(line, col) else None
-    if id(node) in seen:  # an alias shares its target's children: visit them once
+        """The scalar under a cursor: ``(keypath, scalar, 'key' | 'value')`` (span ends count)."""
+        node, path = self.root, ()
+        while node is not None:
+            if isinstance(node, YScalar):
+                return (path, node, "value") if node.span.contains(line, col) else None
+            if not node.span.contains(line, col) or id(node) in self._borrowed:
+                return None
+            nxt: YNode | None = None
+            if isinstance(node, YMap):
+                for e in node.entries:
+                    if id(e) in self._borrowed:
+                        continue
+                    if e.key.span.contains(line, col):
+                        return path + (e.key.value,), e.key, "key"
+                    if e.value.span.contains(line, col):
+                        nxt, path = e.value, path + (e.key.value,)
+                        break
+            else:
+                for i, item in enumerate(node.items):
+                    if item.span.contains(line, col):
+                        nxt, path = item, path + (i,)
+                        break
+            node = nxt
         return None
-    seen.add(id(node))
-    if isinstance(node, YMap):
-        for entry in node.entries:
-            sub = path + (entry.key.value,)
-            if entry.key.span.contains(line, col):
-                return sub, entry.key, "key"
-            found = _find_at(entry.value, sub, line, col, seen)
-            if found:
-                return found
-    else:
-        for i, item in enumerate(node.items):
-            found = _find_at(item, path + (i,), line, col, seen)
-            if found:
-                return found
-    return None
 
 
-# --------------------------------------------------------------------------- resolving scalars
+# --------------------------------------------------------------------------- resolvers
 
+_T = "tag:yaml.org,2002:"
+STR, INT, FLOAT, BOOL, NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
+MAP, SEQ, MERGE, VALUE, BINARY = _T + "map", _T + "seq", _T + "merge", _T + "value", _T + "binary"
+OMAP, PAIRS, SET, TIMESTAMP = _T + "omap", _T + "pairs", _T + "set", _T + "timestamp"
+_PATH_TAGS = (_T + "python/object/apply:pathlib.Path", _T + "python/object/apply:pathlib.PosixPath")
+_SCALAR_TAGS = (STR, INT, FLOAT, BOOL, NULL, BINARY, TIMESTAMP)
 
-class _OmegaConfResolver(Resolver):
-    """YAML 1.1 implicit resolvers as ``omegaconf._utils.get_yaml_loader`` sets them up."""
-
-
-_OmegaConfResolver.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        """^(?:
+#: OmegaConf's float fix (omegaconf/_utils.py: get_yaml_loader): '1e-4' is a float.
+_OMEGACONF_FLOAT = re.compile(
+    """^(?:
      [-+]?[0-9]+(?:_[0-9]+)*\\.[0-9_]*(?:[eE][-+]?[0-9]+)?
     |[-+]?[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+)
     |\\.[0-9]+(?:_[0-9]+)*(?:[eE][-+][0-9]+)?
     |[-+]?[0-9]+(?:_[0-9]+)*(?::[0-5]?[0-9])+\\.[0-9_]*
     |[-+]?\\.(?:inf|Inf|INF)
     |\\.(?:nan|NaN|NAN))$""",
-        re.X,
-    ),
-    list("-+0123456789."),
+    re.X,
 )
-_IMPLICIT: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in _OmegaConfResolver.yaml_implicit_resolvers.items()
-}
-
-_T = "tag:yaml.org,2002:"
-STR, NULL, BOOL, INT, FLOAT = _T + "str", _T + "null", _T + "bool", _T + "int", _T + "float"
-MERGE, VALUE, MAP, SEQ = _T + "merge", _T + "value", _T + "map", _T + "seq"
-_PATH_TAGS = {_T + "python/object/apply:pathlib.Path", _T + "python/object/apply:pathlib.PosixPath"}
-_SCALAR_BUILDERS = {NULL, BOOL, INT, FLOAT, _T + "binary", _T + "timestamp"}
-_CONSTRUCTOR = SafeConstructor()
 
 
-def resolve_tag(value: str, implicit: tuple[bool, bool], tag: str | None) -> str:
-    """The tag PyYAML's resolver gives a scalar (OmegaConf's resolver table)."""
-    if tag is not None and tag != "!":
-        return tag
-    if implicit[0]:
-        for rtag, rx in _IMPLICIT.get(value[0] if value else "", ()):
+def _omegaconf_resolvers() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
+    """PyYAML's YAML 1.1 implicit resolvers as OmegaConf's loader changes them."""
+    table = {k: list(v) for k, v in yaml.resolver.Resolver.yaml_implicit_resolvers.items()}
+    for ch in "-+0123456789.":
+        table.setdefault(ch, []).append((FLOAT, _OMEGACONF_FLOAT))
+    return {k: [(t, rx) for t, rx in v if t != TIMESTAMP] for k, v in table.items()}
+
+
+_RESOLVERS = _omegaconf_resolvers()
+_WILDCARD = _RESOLVERS.get(None, [])
+
+
+def _resolve(value: str, plain_implicit: bool) -> str:
+    """``Resolver.resolve`` for a scalar, with OmegaConf's table."""
+    if plain_implicit:
+        for tag, rx in _RESOLVERS.get(value[0] if value else "", []) + _WILDCARD:
             if rx.match(value):
-                return rtag
-        for rtag, rx in _IMPLICIT.get(None, ()):
-            if rx.match(value):
-                return rtag
+                return tag
     return STR
 
 
-class _ConstructError(Exception):
-    pass
+_BOOLS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
 
 
-def construct_scalar(tag: str, value: str) -> Any:
-    """Build a scalar exactly as PyYAML's SafeConstructor does; raise _ConstructError when OmegaConf would fail."""
+class _Bad(Exception):
+    """A value PyYAML or OmegaConf refuses to construct."""
+
+
+def _to_int(value: str) -> int:
+    value = value.replace("_", "")
+    sign = -1 if value[0] == "-" else 1
+    if value[0] in "+-":
+        value = value[1:]
+    if value == "0":
+        return 0
+    if value.startswith("0b"):
+        return sign * int(value[2:], 2)
+    if value.startswith("0x"):
+        return sign * int(value[2:], 16)
+    if value[0] == "0":
+        return sign * int(value, 8)
+    if ":" in value:
+        total, base = 0, 1
+        for digit in reversed([int(part) for part in value.split(":")]):
+            total += digit * base
+            base *= 60
+        return sign * total
+    return sign * int(value)
+
+
+def _to_float(value: str) -> float:
+    value = value.replace("_", "").lower()
+    sign = -1 if value[0] == "-" else 1
+    if value[0] in "+-":
+        value = value[1:]
+    if value == ".inf":
+        return sign * math.inf
+    if value == ".nan":
+        return math.nan
+    if ":" in value:
+        total, base = 0.0, 1
+        for digit in reversed([float(part) for part in value.split(":")]):
+            total += digit * base
+            base *= 60
+        return sign * total
+    return sign * float(value)
+
+
+def _construct_scalar(tag: str, value: str) -> Any:
+    """SafeConstructor's scalar constructors (the ones OmegaConf's loader keeps)."""
     if tag == STR:
         return value
-    if tag == MERGE:
-        raise _ConstructError(f"`{value}` is a merge key, which is not a value (could not determine a constructor for the tag '{tag}')")
-    if tag in _SCALAR_BUILDERS:
-        builder = SafeConstructor.yaml_constructors[tag]
-        try:
-            result = builder(_CONSTRUCTOR, ScalarNode(tag, value))
-        except yaml.YAMLError as exc:
-            raise _ConstructError(str(getattr(exc, "problem", None) or exc)) from None
-        except (ValueError, KeyError, TypeError):
-            raise _ConstructError(f"`{value}` is not a valid {tag.rsplit(':', 1)[-1]}") from None
-        if tag == _T + "timestamp":
-            raise _ConstructError(f"Value '{type(result).__name__}' is not a supported primitive type")
-        return result
-    if tag == VALUE:
-        raise _ConstructError(
-            "a plain `=` is YAML 1.1's 'value' type, which OmegaConf cannot load "
-            f"(could not determine a constructor for the tag '{tag}'); quote it: '='"
-        )
-    raise _ConstructError(f"could not determine a constructor for the tag '{tag}'")
-
-
-# --------------------------------------------------------------------------- composing
-
-
-_ALIAS = "alias"
-
-
-class _Problem(Exception):
-    def __init__(self, message: str, span: Span) -> None:
-        super().__init__(message)
-        self.message = message
-        self.span = span
-
-
-class _Builder:
-    """Turns parser events into Y-nodes plus their constructed values."""
-
-    def __init__(self, text: str, path: Path) -> None:
-        self.text = text
-        self.path = path
-        self.findings: list[Finding] = []
-        self._line_starts: list[int] | None = None
-        self.values: dict[int, Any] = {}  # id(node) -> constructed value
-        self.tags: dict[int, str] = {}  # id(key scalar) -> resolved tag
-        self.pairs: dict[int, list[tuple[YNode, YNode]]] = {}  # id(YMap) -> flattened pairs
-        self.anchors: dict[str, YNode | None] = {}  # None while the anchored node is open
-        self.anchor_spans: dict[str, Span] = {}
-        self.scalar_nodes: list[YScalar] = []  # every scalar, keys included, for comment recovery
-        self.block_scalars: set[int] = set()
-        self.failed = False
-
-    # positions ---------------------------------------------------------
-    def pos(self, index: int) -> tuple[int, int]:
-        if self._line_starts is None:
-            starts = [0]
-            find = self.text.find
-            i = find("\n")
-            while i >= 0:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
-            self._line_starts = starts
-        line = bisect.bisect_right(self._line_starts, index) - 1
-        return line, index - self._line_starts[line]
-
-    def _skip_properties(self, start: int, end: int) -> int:
-        """Index of a node's content after its ``&anchor`` / ``!tag`` properties."""
-        text = self.text
-        while start < end and text[start] in "&!":
-            while start < end and text[start] not in " \t\n":
-                start += 1
-            while start < end and text[start] in " \t\n":
-                start += 1
-        return start
-
-    def span(self, start_mark: Any, end_mark: Any, has_props: bool) -> tuple[Span, int, int]:
-        s, e = start_mark.index, end_mark.index
-        if has_props:
-            s = self._skip_properties(s, e)
-            line, col = self.pos(s)
-        else:
-            line, col = start_mark.line, start_mark.column
-        return Span(line, col, end_mark.line, end_mark.column), s, e
-
-    def problem(self, message: str, span: Span) -> None:
-        self.failed = True
-        self.findings.append(Finding("yaml-syntax", message, self.path, span))
-
-    # events -------------------------------------------------------------
-    def scalar(self, event: Any) -> YScalar:
-        has_props = event.anchor is not None or event.tag is not None
-        style = event.style
-        if style in ("|", ">"):
-            s = self._skip_properties(event.start_mark.index, event.end_mark.index) if has_props else event.start_mark.index
-            e = s + len(self.text[s : event.end_mark.index].rstrip(" \n"))
-            span = Span(*self.pos(s), *self.pos(e))
-        else:
-            span, s, e = self.span(event.start_mark, event.end_mark, has_props)
-        tag = resolve_tag(event.value, event.implicit, event.tag)
-        try:
-            value = construct_scalar(tag, event.value)
-        except _ConstructError as exc:
-            if tag not in (VALUE, MERGE):  # fine as keys: reported when used as values
-                self.problem(str(exc), span)
-            value = event.value
-        node = YScalar(value, span, self.text[s:e], style or None)
-        self.tags[id(node)] = tag
-        self.values[id(node)] = value
-        self.scalar_nodes.append(node)
-        if style in ("|", ">"):
-            self.block_scalars.add(id(node))
-        return node
-
-    def alias(self, event: Any) -> YNode:
-        span = Span(event.start_mark.line, event.start_mark.column, event.end_mark.line, event.end_mark.column)
-        if event.anchor not in self.anchors:
-            raise _Problem(f"found undefined alias '{event.anchor}'", span)
-        target = self.anchors[event.anchor]
-        if target is None:
-            raise _Problem(f"alias '*{event.anchor}' refers to a node that contains it (a recursive structure)", span)
-        raw = self.text[event.start_mark.index : event.end_mark.index]
-        node: YNode
-        if isinstance(target, YScalar):
-            node = YScalar(target.value, span, raw, None)
-            self.tags[id(node)] = self.tags[id(target)]
-        elif isinstance(target, YMap):
-            node = YMap(target.entries, span)
-            self.pairs[id(node)] = self.pairs[id(target)]
-        else:
-            node = YSeq(target.items, span)
-        self.values[id(node)] = self.values.get(id(target))
-        return node
-
-    def open_anchor(self, anchor: str | None, start_mark: Any) -> None:
-        if anchor is None:
-            return
-        span = Span.point(start_mark.line, start_mark.column)
-        if anchor in self.anchors:
-            first = self.anchor_spans[anchor]
-            raise _Problem(
-                f"found duplicate anchor '{anchor}'; first occurrence on line {first.line + 1}", span
-            )
-        self.anchors[anchor] = None
-        self.anchor_spans[anchor] = span
-
-    def check_value(self, node: YNode) -> None:
-        """A scalar that PyYAML accepts as a key only (`=`, `<<`) is an error as a value."""
-        if isinstance(node, YScalar) and self.tags.get(id(node)) in (VALUE, MERGE):
-            try:
-                construct_scalar(self.tags[id(node)], node.raw)
-            except _ConstructError as exc:
-                self.problem(str(exc), node.span)
-
-    def finish_map(self, ymap: YMap, pairs: list[tuple[YNode, YNode]]) -> None:
-        """Duplicate check (OmegaConf), merge keys (PyYAML), then the dict."""
-        seen: dict[Any, YScalar] = {}
-        for key, _ in pairs:
-            if isinstance(key, YScalar) and self.tags.get(id(key)) == STR:
-                first = seen.get(key.value)
-                if first is not None:
-                    self.problem(
-                        f"duplicate key `{key.value}` (already set on line {first.span.line + 1}); "
-                        "OmegaConf refuses duplicate keys",
-                        key.span,
-                    )
-                else:
-                    seen[key.value] = key
-        merged: list[tuple[YNode, YNode]] = []
-        own: list[tuple[YNode, YNode]] = []
-        for key, value in pairs:
-            if isinstance(key, YScalar) and self.tags.get(id(key)) == MERGE:
-                if isinstance(value, YMap):
-                    merged.extend(self.pairs.get(id(value), []))
-                elif isinstance(value, YSeq):
-                    sub: list[list[tuple[YNode, YNode]]] = []
-                    for item in value.items:
-                        if not isinstance(item, YMap):
-                            self.problem(
-                                f"expected a mapping for merging, but found a {_kind(item)}", item.span
-                            )
-                            continue
-                        sub.append(self.pairs.get(id(item), []))
-                    for chunk in reversed(sub):
-                        merged.extend(chunk)
-                else:
-                    self.problem(
-                        f"expected a mapping or list of mappings for merging, but found a {_kind(value)}",
-                        value.span,
-                    )
-            else:
-                self.check_value(value)
-                own.append((key, value))
-        flat = merged + own
-        self.pairs[id(ymap)] = flat
-        data: dict[Any, Any] = {}
-        slots: dict[Any, int] = {}
-        entries: list[YEntry] = []
-        for key, value in flat:
-            if not isinstance(key, YScalar):
-                self.problem("found unhashable key: a config key must be a scalar", key.span)
-                continue
-            kval = "=" if self.tags.get(id(key)) == VALUE else self.values.get(id(key))
-            if kval is None:
-                self.problem("a null key is not allowed (OmegaConf: Incompatible key type 'NoneType')", key.span)
-                continue
-            if not isinstance(kval, (str, int, float, bool, bytes)):
-                self.problem(f"Incompatible key type '{type(kval).__name__}'", key.span)
-                continue
-            data[kval] = self.values.get(id(value))
-            if kval in slots:
-                old = entries[slots[kval]]
-                entries[slots[kval]] = YEntry(old.key, value) if old.key is key else YEntry(key, value)
-            else:
-                slots[kval] = len(entries)
-                entries.append(YEntry(key, value))
-        ymap.entries = entries
-        self.values[id(ymap)] = data
-
-
-def _kind(node: YNode) -> str:
-    return "scalar" if isinstance(node, YScalar) else "mapping" if isinstance(node, YMap) else "sequence"
-
-
-_NOKEY = object()
-
-
-def _events(text: str, pure: bool) -> Iterator[Any]:
-    loader_cls = yaml.SafeLoader if pure or not getattr(yaml, "__with_libyaml__", False) else yaml.CSafeLoader
-    loader = loader_cls(text)
     try:
-        while loader.check_event():
-            yield loader.get_event()
-    finally:
-        loader.dispose()
+        if tag == INT:
+            return _to_int(value)
+        if tag == FLOAT:
+            return _to_float(value)
+        if tag == BOOL:
+            return _BOOLS[value.lower()]
+        if tag == NULL:
+            return None
+        if tag == BINARY:
+            return base64.decodebytes(value.encode("ascii"))
+    except (ValueError, KeyError, IndexError, UnicodeEncodeError, binascii.Error):
+        raise _Bad(f"cannot read {value!r} as {tag.rsplit(':', 1)[-1]}") from None
+    if tag in (MERGE, VALUE):
+        return value  # legal as keys only; refused in value positions
+    if tag == TIMESTAMP:
+        raise _Bad("OmegaConf does not accept dates (!!timestamp); quote the value")
+    if tag in (MAP, SET):
+        raise _Bad("expected a mapping node, but found scalar")
+    if tag in (SEQ, OMAP, PAIRS) or tag in _PATH_TAGS:
+        raise _Bad("expected a sequence node, but found scalar")
+    raise _Bad(f"could not determine a constructor for the tag {tag!r}")
 
 
-def _compose(builder: _Builder, events: Iterator[Any]) -> YNode | None:
-    """Build the tree of the first document; error on a second one."""
-    root: YNode | None = None
-    stack: list[list[Any]] = []  # [node, start_event, pairs/items, pending key]
-    documents = 0
-    first_doc_span: Span | None = None
+# --------------------------------------------------------------------------- composer
 
-    def add(node: YNode) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        frame = stack[-1]
-        if isinstance(frame[0], YSeq):
-            frame[2].append(node)
-        elif frame[3] is _NOKEY:
-            frame[3] = node
-        else:
-            frame[2].append((frame[3], node))
-            frame[3] = _NOKEY
+_NO_KEY = object()
+_EMPTY: list[Any] = []  # shared, never mutated
+_NODE_ID = {"s": "scalar", "m": "mapping", "q": "sequence"}
 
-    for event in events:
-        cls = type(event)
-        if cls is ev.ScalarEvent:
-            builder.open_anchor(event.anchor, event.start_mark)
-            node = builder.scalar(event)
-            if event.anchor is not None:
-                builder.anchors[event.anchor] = node
-            add(node)
-        elif cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
-            builder.open_anchor(event.anchor, event.start_mark)
-            has_props = event.anchor is not None or event.tag is not None
-            span, _, _ = builder.span(event.start_mark, event.end_mark, has_props)
-            is_map = cls is ev.MappingStartEvent
-            tag = event.tag if event.tag not in (None, "!") else (MAP if is_map else SEQ)
-            if tag not in (MAP, SEQ) and tag not in _PATH_TAGS:
-                builder.problem(f"could not determine a constructor for the tag '{tag}'", span)
-            node = YMap([], span) if is_map else YSeq([], span)
-            stack.append([node, event, [], _NOKEY, tag])
-        elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
-            node, start, children, _, tag = stack.pop()
-            if start.flow_style:
-                end = event.end_mark
-                node.span = Span(node.span.line, node.span.col, end.line, end.column)
-            elif children:
-                last = children[-1][1] if isinstance(node, YMap) else children[-1]
-                node.span = Span(node.span.line, node.span.col, last.span.end_line, last.span.end_col)
-            if isinstance(node, YMap):
-                builder.finish_map(node, children)
-            else:
-                node.items = children
-                for item in children:
-                    builder.check_value(item)
-                values = [builder.values.get(id(item)) for item in children]
-                if tag in _PATH_TAGS:
-                    builder.values[id(node)] = pathlib.Path(*[str(v) for v in values])
-                else:
-                    builder.values[id(node)] = values
-            if start.anchor is not None:
-                builder.anchors[start.anchor] = node
-            add(node)
-        elif cls is ev.AliasEvent:
-            add(builder.alias(event))
-        elif cls is ev.DocumentStartEvent:
-            documents += 1
-            if documents == 2:
-                raise _Problem(
-                    "expected a single document in the stream, but found another document "
-                    "(Hydra config files hold one document)",
-                    Span.point(event.start_mark.line, event.start_mark.column),
+
+class _B:
+    """One composed node: the tree node, its tag and its constructed value."""
+
+    __slots__ = ("y", "value", "tag", "kind", "flat", "items", "deferred")
+
+    def __init__(self, y: YNode, value: Any, tag: str, kind: str) -> None:
+        self.y = y
+        self.value = value
+        self.tag = tag
+        self.kind = kind  # 's' scalar, 'm' mapping, 'q' sequence
+        self.flat: list[tuple[_B, _B, YEntry]] = _EMPTY  # mappings: entries after merging
+        self.items: list[_B] = _EMPTY  # sequences
+        #: duplicate-key problems of a mapping only ever merged in (PyYAML never constructs it)
+        self.deferred: list[tuple[Span, str]] | None = None
+
+
+class _Frame:
+    __slots__ = ("kind", "tag", "anchor", "flow", "start", "pairs", "items", "key", "ctx")
+
+    def __init__(self, kind: str, event: Any, tag: str, start: int, ctx: str) -> None:
+        self.kind = kind
+        self.tag = tag
+        self.anchor = event.anchor
+        self.flow = bool(event.flow_style)
+        self.start = start
+        self.pairs: list[tuple[_B, _B]] = []
+        self.items: list[_B] = []
+        self.key: Any = _NO_KEY
+        self.ctx = ctx  # 'normal' | 'merge' (value of '<<') | 'merge-item'
+
+
+class _Composer:
+    """Builds the tree, the values and the comment bookkeeping from parser events."""
+
+    def __init__(self, text: str, starts: list[int]) -> None:
+        self.text = text
+        self.starts = starts
+        self.problems: list[tuple[Span, str]] = []
+        self.anchors: dict[str, _B] = {}
+        self.anchor_marks: dict[str, Any] = {}
+        self.open_anchors: set[str] = set()
+        self.borrowed: dict[int, object] = {}  # id -> object (kept alive so ids stay unique)
+        self.borrowed_entries: list[tuple[YEntry, YEntry]] = []
+        self.own_entries: list[YEntry] = []
+        #: id(dict) -> (dict, span of its null key); checked on the final value
+        self.null_keys: dict[int, tuple[dict[Any, Any], Span]] = {}
+        self.first_col: dict[int, int] = {}  # line -> column of the first scalar starting there
+        self.last_end: dict[int, int] = {}  # line -> end column of the last token ending there
+        self.inner: set[int] = set()  # lines inside multi-line scalars (never comments)
+        self.open_lines: set[int] = set()  # lines where a quoted/plain scalar runs on
+        #: the parser breaks lines only at '\n' here, so its marks' lines and columns are ours
+        self.plain_lines = not _OTHER_BREAKS.search(text)
+
+    def span(self, start: int, end: int) -> Span:
+        starts = self.starts
+        line = bisect_right(starts, start) - 1
+        end_line = bisect_right(starts, end) - 1
+        return Span(line, start - starts[line], end_line, end - starts[end_line])
+
+    def _token(self, span: Span, first: bool) -> None:
+        if first:
+            col = self.first_col.get(span.line)
+            if col is None or span.col < col:
+                self.first_col[span.line] = span.col
+        if self.last_end.get(span.end_line, -1) < span.end_col:
+            self.last_end[span.end_line] = span.end_col
+
+    # -- driver
+    def run(self, loader_cls: type) -> _B | None:
+        loader = loader_cls(self.text)
+        try:
+            get = loader.get_event
+            get()  # StreamStart
+            event = get()
+            if isinstance(event, StreamEndEvent):
+                return None
+            root = self._document(get)
+            event = get()
+            if not isinstance(event, StreamEndEvent):
+                raise yaml.composer.ComposerError(
+                    None, None, "found a second document; a Hydra config file holds one YAML document", event.start_mark
                 )
-            first_doc_span = Span.point(event.start_mark.line, event.start_mark.column)
-    del first_doc_span
-    return root
+            return root
+        finally:
+            loader.dispose()
+
+    def _document(self, get: Any) -> _B | None:
+        stack: list[_Frame] = []
+        root: _B | None = None
+        while True:
+            event = get()
+            cls = type(event)
+            if cls is ScalarEvent:
+                built = self._scalar(event)
+                if event.anchor is not None:
+                    self._check_anchor(event)
+                    self.anchors[event.anchor] = built
+                    self.anchor_marks[event.anchor] = event.start_mark
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                self._check_anchor(event)
+                if event.anchor is not None:
+                    self.open_anchors.add(event.anchor)
+                    self.anchor_marks[event.anchor] = event.start_mark
+                kind = "m" if cls is MappingStartEvent else "q"
+                tag = event.tag if event.tag not in (None, "!") else (MAP if kind == "m" else SEQ)
+                start = event.end_mark.index - (1 if event.flow_style else 0)
+                frame = _Frame(kind, event, tag, start, self._ctx(stack))
+                if frame.flow:
+                    self._token(self.span(start, start + 1), False)
+                stack.append(frame)
+                continue
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                frame = stack.pop()
+                built = self._finish(frame, event)
+                if frame.anchor is not None:
+                    self.open_anchors.discard(frame.anchor)
+                    self.anchors[frame.anchor] = built
+            elif cls is AliasEvent:
+                built = self._alias(event)
+            elif cls is DocumentEndEvent:
+                return root
+            else:  # pragma: no cover - the parser emits nothing else inside a document
+                continue
+            suspect = built.deferred or (built.kind == "s" and built.tag in (MERGE, VALUE))
+            if not stack:
+                if suspect:
+                    self._use(built, True)
+                root = built
+                continue
+            top = stack[-1]
+            if top.kind == "m":
+                key = top.key
+                if key is _NO_KEY:
+                    top.key = built
+                else:
+                    top.pairs.append((key, built))
+                    top.key = _NO_KEY
+                    if suspect:
+                        self._use(built, key.tag != MERGE)
+            else:
+                top.items.append(built)
+                if suspect:
+                    self._use(built, top.ctx != "merge")
+
+    def _ctx(self, stack: list[_Frame]) -> str:
+        if not stack:
+            return "normal"
+        top = stack[-1]
+        if top.kind == "m" and top.key is not _NO_KEY and top.key.tag == MERGE:
+            return "merge"
+        if top.kind == "q" and top.ctx == "merge":
+            return "merge-item"
+        return "normal"
+
+    def _check_anchor(self, event: Any) -> None:
+        anchor = event.anchor
+        if anchor is not None and (anchor in self.anchors or anchor in self.open_anchors):
+            first = self.anchor_marks[anchor]
+            raise yaml.composer.ComposerError(
+                None, None, f"found duplicate anchor {anchor!r} (first on line {first.line + 1})", event.start_mark
+            )
+
+    def _use(self, built: _B, as_value: bool) -> None:
+        """A node in a value position: refuse key-only scalars, report deferred duplicates."""
+        if not as_value:
+            return
+        if built.kind == "s" and built.tag in (MERGE, VALUE):
+            what = "`<<` is YAML's merge key" if built.tag == MERGE else "`=` is YAML 1.1's 'value' indicator"
+            self.problems.append((built.y.span, f"{what} and cannot be a value here; quote it: '{built.y.value}'"))
+        if built.deferred:
+            self.problems.extend(built.deferred)
+            built.deferred = None
+
+    # -- nodes
+    def _scalar(self, event: Any) -> _B:
+        text = self.text
+        sm, em = event.start_mark, event.end_mark
+        start, end = sm.index, em.index
+        style = event.style or None
+        if start == end and style is None:
+            # an empty value: both parsers agree it follows its indicator, minus the spaces libyaml skips
+            while start > 0 and text[start - 1] == " ":
+                start -= 1
+            end = start
+            sp = self.span(start, end)
+        elif self.plain_lines and event.anchor is None and event.tag is None and style not in ("|", ">"):
+            sp = Span(sm.line, sm.column, em.line, em.column)
+        else:
+            if event.anchor is not None or event.tag is not None:
+                start = _skip_properties(text, start, end)
+            if style in ("|", ">"):
+                end = _trim_block(text, start, end)
+            sp = self.span(start, end)
+        value = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _resolve(value, event.implicit[0])
+        if tag != STR:
+            try:
+                value = _construct_scalar(tag, value)
+            except _Bad as exc:
+                self.problems.append((sp, str(exc)))
+                value = None
+        y = YScalar(value, sp, text[start:end], style)
+        line, end_line = sp.line, sp.end_line
+        col = self.first_col.get(line)
+        if col is None or sp.col < col:
+            self.first_col[line] = sp.col
+        if self.last_end.get(end_line, -1) < sp.end_col:
+            self.last_end[end_line] = sp.end_col
+        if end_line > line:
+            self.inner.update(range(line + 1, end_line + 1))
+            if style in ("|", ">"):
+                header_end = start + 1
+                while header_end < end and text[header_end] in "+-0123456789":
+                    header_end += 1
+                self.last_end[line] = max(self.last_end.get(line, 0), header_end - self.starts[line])
+            else:
+                self.open_lines.add(line)
+        return _B(y, value, tag, "s")
+
+    def _alias(self, event: Any) -> _B:
+        anchor = event.anchor
+        start, end = event.start_mark.index, event.end_mark.index
+        sp = self.span(start, end)
+        self._token(sp, True)
+        target = self.anchors.get(anchor)
+        if target is None:
+            if anchor in self.open_anchors:
+                self.problems.append((sp, f"alias *{anchor} refers to a node that contains it (a recursive structure)"))
+                scalar = YScalar(None, sp, self.text[start:end], None)
+                self.borrowed[id(scalar)] = scalar
+                return _B(scalar, None, NULL, "s")
+            raise yaml.composer.ComposerError(None, None, f"found undefined alias {anchor!r}", event.start_mark)
+        y: YNode
+        if isinstance(target.y, YScalar):
+            y = YScalar(target.y.value, sp, self.text[start:end], target.y.style)
+        elif isinstance(target.y, YMap):
+            y = YMap(target.y.entries, sp)
+        else:
+            y = YSeq(target.y.items, sp)
+        self.borrowed[id(y)] = y
+        if target.kind == "s":
+            value = target.value
+        else:
+            memo: dict[int, Any] = {}
+            value = copy.deepcopy(target.value, memo)
+            for original_id, (_, key_span) in list(self.null_keys.items()):
+                twin = memo.get(original_id)
+                if twin is not None:
+                    self.null_keys[id(twin)] = (twin, key_span)
+        built = _B(y, value, target.tag, target.kind)
+        built.flat, built.items = target.flat, target.items
+        if target.deferred:
+            built.deferred = target.deferred  # reported (once) if the alias is used as a value
+            target.deferred = None
+        return built
+
+    def _finish(self, frame: _Frame, event: Any) -> _B:
+        if frame.flow:
+            end = event.end_mark.index
+            self._token(self.span(end - 1, end), False)
+        else:
+            last = frame.pairs[-1][1] if frame.kind == "m" and frame.pairs else (frame.items[-1] if frame.items else None)
+            end = (self.starts[last.y.span.end_line] + last.y.span.end_col) if last is not None else frame.start
+        sp = self.span(frame.start, end)
+        if frame.kind == "m":
+            return self._finish_map(frame, sp)
+        return self._finish_seq(frame, sp)
+
+    def _finish_seq(self, frame: _Frame, sp: Span) -> _B:
+        items = frame.items
+        tag = frame.tag
+        value: Any = None
+        if tag == SEQ:
+            value = [b.value for b in items]
+        elif tag in (OMAP, PAIRS):
+            value = []
+            for b in items:
+                if b.kind != "m" or len(b.flat) != 1:
+                    self.problems.append((b.y.span, "expected a single-pair mapping in an ordered map"))
+                    continue
+                k, v, _ = b.flat[0]
+                value.append([k.value, v.value])
+        elif tag in _PATH_TAGS:
+            try:
+                value = pathlib.Path(*[b.value for b in items])
+            except TypeError:
+                self.problems.append((sp, "pathlib.Path takes strings"))
+        elif tag in (MAP, SET):
+            self.problems.append((sp, "expected a mapping node, but found sequence"))
+        elif tag in _SCALAR_TAGS:
+            self.problems.append((sp, "expected a scalar node, but found sequence"))
+        else:
+            self.problems.append((sp, f"could not determine a constructor for the tag {tag!r}"))
+        built = _B(YSeq([b.y for b in items], sp), value, tag, "q")
+        built.items = items
+        return built
+
+    def _finish_map(self, frame: _Frame, sp: Span) -> _B:
+        own = frame.pairs
+        dups: list[tuple[Span, str]] = []
+        if frame.tag in (MAP, SET):
+            # OmegaConf's loader refuses duplicate keys (plain str-tagged keys, compared as written)
+            seen: dict[str, YScalar] = {}
+            for key, _ in own:
+                if key.tag == STR and isinstance(key.y, YScalar):
+                    first = seen.get(key.value)
+                    if first is None:
+                        seen[key.value] = key.y
+                    else:
+                        dups.append(
+                            (key.y.span, f"duplicate key `{key.value}` (first on line {first.span.line + 1}); OmegaConf refuses duplicate keys")
+                        )
+        # SafeConstructor.flatten_mapping: merged entries first, then the map's own
+        merged: list[tuple[_B, _B, YEntry]] = []
+        rest: list[tuple[_B, _B, YEntry]] = []
+        for key, val in own:
+            if key.tag == MERGE:
+                if val.kind == "m":
+                    merged.extend(val.flat)
+                elif val.kind == "q":
+                    subs = []
+                    for item in val.items:
+                        if item.kind != "m":
+                            self.problems.append((item.y.span, f"expected a mapping for merging, but found {_NODE_ID[item.kind]}"))
+                        else:
+                            subs.append(item.flat)
+                    for sub in reversed(subs):
+                        merged.extend(sub)
+                else:
+                    self.problems.append((val.y.span, "expected a mapping or list of mappings for merging, but found scalar"))
+                continue
+            entry = YEntry(key.y, val.y)  # type: ignore[arg-type]
+            if key.kind == "s":
+                self.own_entries.append(entry)
+            rest.append((key, val, entry))
+        flat: list[tuple[_B, _B, YEntry]] = []
+        for key, val, entry in merged:
+            copied = YEntry(entry.key, entry.value, entry.comment)
+            self.borrowed[id(copied)] = copied
+            self.borrowed_entries.append((copied, entry))
+            flat.append((key, val, copied))
+        flat.extend(rest)
+        value: dict[Any, Any] = {}
+        index: dict[Any, int] = {}
+        entries: list[YEntry] = []
+        for key, val, entry in flat:
+            if key.kind != "s":
+                self.problems.append((key.y.span, "found unhashable key: a mapping key must be a scalar"))
+                continue
+            k = key.value
+            if k is None:
+                if key.tag != NULL:
+                    continue  # could not be constructed: reported already
+                # OmegaConf refuses it, but only if this dict survives into the loaded value
+                self.null_keys.setdefault(id(value), (value, key.y.span))
+            value[k] = val.value
+            at = index.get(k)
+            if at is None:
+                index[k] = len(entries)
+                entries.append(entry)
+            else:
+                entries[at] = entry
+        if frame.tag == SET:
+            self.problems.append((sp, "OmegaConf does not accept sets (!!set)"))
+        elif frame.tag in (SEQ, OMAP, PAIRS) or frame.tag in _PATH_TAGS:
+            self.problems.append((sp, "expected a sequence node, but found mapping"))
+        elif frame.tag in _SCALAR_TAGS:
+            self.problems.append((sp, "expected a scalar node, but found mapping"))
+        elif frame.tag != MAP:
+            self.problems.append((sp, f"could not determine a constructor for the tag {frame.tag!r}"))
+        built = _B(YMap(entries, sp), value, frame.tag, "m")
+        built.flat = flat
+        if dups:
+            if frame.ctx == "normal":
+                self.problems.extend(dups)
+            else:
+                built.deferred = dups
+        return built
 
 
-# --------------------------------------------------------------------------- headers
+def _skip_properties(text: str, start: int, end: int) -> int:
+    """Move past a node's anchor (``&a``) and tag (``!!str``) to the scalar itself."""
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch == "&" or ch == "!":
+            while i < end and text[i] not in " \t\n":
+                i += 1
+        elif ch in " \t\n":
+            i += 1
+        elif ch == "#":
+            while i < end and text[i] != "\n":
+                i += 1
+        else:
+            break
+    return i
 
 
-_HEADER_RX = re.compile("^\\s*#\\s*@")
+def _trim_block(text: str, start: int, end: int) -> int:
+    """End of a block scalar's last non-blank character (the parser's end is past trailing breaks)."""
+    header_end = start + 1
+    while header_end < end and text[header_end] in "+-0123456789":
+        header_end += 1
+    content = text.find("\n", header_end, end) + 1
+    if content <= 0:
+        return header_end
+    last = end
+    while last > content and text[last - 1] in " \t\n":
+        last -= 1
+    return last if last > content else header_end
 
 
-def parse_header(text: str) -> tuple[PackageHeader | None, str | None, set[int]]:
-    """Hydra's ``ConfigSource._get_header_dict`` on the first 512 characters, with positions.
+# --------------------------------------------------------------------------- header
 
-    Returns the package header, the error Hydra would raise, and the lines read as header lines.
-    """
-    header: PackageHeader | None = None
+_HEADER_LINE = re.compile("^\\s*#\\s*@")
+
+
+def _parse_header(text: str, starts: list[int]) -> tuple[PackageHeader | None, str | None, set[int]]:
+    """Mirror of Hydra's ``ConfigSource._get_header_dict`` on the first 512 characters."""
+    package: PackageHeader | None = None
     lines: set[int] = set()
     offset = 0
-    head = text[:512]
-    for piece in head.splitlines(keepends=True):
-        start = offset
-        offset += len(piece)
-        line = piece.strip()
+    for raw in text[:512].splitlines(keepends=True):
+        line_start, offset = offset, offset + len(raw)
+        line = raw.strip()
         if not line:
             continue
-        if not _HEADER_RX.match(line):
+        if not _HEADER_LINE.match(line):
             break
-        line_no = text.count("\n", 0, start)
-        lines.add(line_no)
         body = line.lstrip("#").strip()
         splits = [s for s in body.split(" ") if s]
         if len(splits) < 2:
@@ -604,198 +785,214 @@ def parse_header(text: str) -> tuple[PackageHeader | None, str | None, set[int]]
         if len(splits) > 2:
             return None, f"Too many components in '{body}'", lines
         key, val = splits[0].strip(), splits[1].strip()
+        line_no = bisect_right(starts, line_start) - 1
+        lines.add(line_no)
         if key == "@package":
-            val_at = piece.index(val, piece.index("@") + len(splits[0]))
-            col = start - (text.rfind("\n", 0, start) + 1) + val_at
-            header = PackageHeader(val, Span(line_no, col, line_no, col + len(val)))
-    return header, None, lines
+            at = raw.find(val, raw.find(splits[0]) + len(splits[0]))
+            col = line_start + at - starts[line_no]
+            package = PackageHeader(val, Span(line_no, col, line_no, col + len(val)))
+    return package, None, lines
 
 
 # --------------------------------------------------------------------------- comments
 
 
-_PACKAGE_COMMENT = re.compile(r"^\s*#\s*@package\b")
+def _attach_comments(comp: _Composer, lines: list[str], header_lines: set[int]) -> None:
+    """Comment lines right above a key that starts its line, and a trailing comment on that line."""
 
+    def is_comment(i: int) -> bool:
+        return i not in comp.inner and i not in header_lines and lines[i].lstrip().startswith("#")
 
-def _attach_comments(builder: _Builder, root: YNode, header_lines: set[int]) -> None:
-    text = builder.text
-    if "#" not in text:
-        return
-    lines = text.split("\n")
-    hash_lines = {i for i, line in enumerate(lines) if "#" in line}
-    # parts of lines covered by scalars (a '#' there is text, not a comment)
-    covered: dict[int, list[tuple[int, int]]] = {}
-    inside: set[int] = set()
-    for node in builder.scalar_nodes:
-        sp = node.span
-        if sp.line == sp.end_line:
-            if sp.line in hash_lines:
-                covered.setdefault(sp.line, []).append((sp.col, sp.end_col))
+    for entry in comp.own_entries:
+        sp = entry.key.span
+        if comp.first_col.get(sp.line) != sp.col:
             continue
-        if id(node) in builder.block_scalars:
-            head_end = sp.col + len(lines[sp.line][sp.col :].split(" ", 1)[0].split("\t", 1)[0])
-            covered.setdefault(sp.line, []).append((sp.col, head_end))
-        else:
-            covered.setdefault(sp.line, []).append((sp.col, 1 << 30))
-            covered.setdefault(sp.end_line, []).append((0, sp.end_col))
-        inside.update(range(sp.line + 1, sp.end_line + (1 if id(node) in builder.block_scalars else 0)))
-
-    def trailing(line_no: int, after: int) -> str | None:
-        if line_no not in hash_lines or line_no in inside:
-            return None
-        line = lines[line_no]
-        spans = covered.get(line_no, ())
-        i = line.find("#", after)
-        while i >= 0:
-            if (i == 0 or line[i - 1] in " \t") and not any(a <= i < b for a, b in spans):
-                return line[i:]
-            i = line.find("#", i + 1)
-        return None
-
-    def is_comment_line(line_no: int) -> bool:
-        return line_no in hash_lines and line_no not in inside and lines[line_no].lstrip().startswith("#")
-
-    def clean(comment: str) -> str:
-        body = comment.strip()[1:]
-        return (body[1:] if body.startswith(" ") else body).rstrip()
-
-    claimed: set[int] = set()
-    for _, entry in _walk_entries(root, ()):
-        key = entry.key
-        line_no = key.span.line
-        if line_no in claimed or line_no >= len(lines):
-            continue
-        prefix = lines[line_no][: key.span.col]
-        if prefix.strip(" -?"):
-            continue  # not the first key on its line
-        claimed.add(line_no)
         parts: list[str] = []
-        above = line_no - 1
-        while above >= 0 and is_comment_line(above):
-            above -= 1
-        for i in range(above + 1, line_no):
-            if i in header_lines or _PACKAGE_COMMENT.match(lines[i]):
-                continue
-            parts.append(clean(lines[i]))
-        tail = trailing(line_no, key.span.end_col)
-        if tail is not None:
-            parts.append(clean(tail))
-        entry.comment = "\n".join(parts) if parts else None
+        i = sp.line - 1
+        while i >= 0 and is_comment(i):
+            parts.append(_comment_text(lines[i].strip()))
+            i -= 1
+        parts.reverse()
+        if sp.line not in comp.open_lines and sp.line not in comp.inner:
+            seg_start = max(comp.last_end.get(sp.line, sp.end_col), sp.end_col)
+            hash_at = lines[sp.line].find("#", seg_start)
+            if hash_at >= 0:
+                parts.append(_comment_text(lines[sp.line][hash_at:]))
+        if parts:
+            entry.comment = "\n".join(parts)
+    for borrowed, original in comp.borrowed_entries:
+        borrowed.comment = original.comment
 
 
-# --------------------------------------------------------------------------- entry points
+def _comment_text(comment: str) -> str:
+    body = comment[1:]
+    if body.startswith(" "):
+        body = body[1:]
+    return body.rstrip()
 
 
-def _syntax_finding(path: Path, text: str, exc: yaml.YAMLError) -> Finding:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    problem = problem.splitlines()[0] if problem else "invalid YAML"
-    line, col = (mark.line, mark.column) if mark is not None else (0, 0)
-    lines = text.split("\n")
-    line_text = lines[line] if line < len(lines) else ""
-    if col < len(line_text) and line_text[col] == "\t":
-        if line_text[:col].strip(" \t") == "":
-            message = "a tab is used for indentation: YAML allows only spaces there"
-        else:
-            message = "a tab separates tokens here: Hydra's YAML reader (PyYAML) allows only spaces"
-        return Finding("yaml-syntax", f"{message} ({problem})", path, Span.on_line(line, col, col + 1))
-    end = col + 1 if col < len(line_text) else col
-    return Finding("yaml-syntax", f"YAML syntax error: {problem}", path, Span(line, col, line, end))
+# --------------------------------------------------------------------------- parsing
+
+#: characters PyYAML (both parsers) also treats as line breaks
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+_FAST_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if yaml.__with_libyaml__ else yaml.SafeLoader
+_PURE_LOADER: type = yaml.SafeLoader
+#: characters PyYAML's pure-Python reader refuses (yaml/reader.py)
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
+class _Failure(Exception):
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(message)
+        self.index = index
+        self.message = message
+
+
+def _compose(text: str, starts: list[int]) -> tuple[_Composer, _B | None]:
+    """Compose with the fast parser; let the pure-Python parser (Hydra's) decide on any doubt."""
+    if _FAST_LOADER is not _PURE_LOADER and "\t" not in text and not _NON_PRINTABLE.search(text):
+        comp = _Composer(text, starts)
+        try:
+            return comp, comp.run(_FAST_LOADER)
+        except (yaml.YAMLError, RecursionError):
+            pass
+    comp = _Composer(text, starts)
+    try:
+        return comp, comp.run(_PURE_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        index = mark.index if mark is not None else 0
+        problem = (exc.problem or exc.context or "invalid YAML").splitlines()[0]
+        if 0 <= index < len(text) and text[index] == "\t":
+            line_start = text.rfind("\n", 0, index) + 1
+            if not text[line_start:index].strip(" \t"):
+                problem = "tab character used for indentation; YAML allows only spaces"
+            else:
+                problem = "tab character where YAML expects a token; use spaces"
+        raise _Failure(index, problem) from None
+    except yaml.reader.ReaderError as exc:
+        raise _Failure(exc.position, f"unacceptable character #x{exc.character:04x}: special characters are not allowed") from None
+    except yaml.YAMLError as exc:
+        raise _Failure(0, str(exc).splitlines()[0]) from None
+    except RecursionError:
+        raise _Failure(0, "the document is nested too deeply to read") from None
+
+
+def _reload_string(value: str) -> tuple[Any, str | None]:
+    """``OmegaConf.create(str)``: the string is parsed again as YAML."""
+    try:
+        comp, root = _compose(value, _line_starts(value))
+    except _Failure as exc:
+        return None, exc.message
+    if comp.problems:
+        return None, comp.problems[0][1]
+    obj = None if root is None else root.value
+    if obj is None:
+        return {}, None
+    if isinstance(obj, str):
+        return {obj: None}, None
+    if isinstance(obj, (list, dict)):
+        return obj, None
+    return None, f"holds only the string {value!r}, which OmegaConf re-reads as YAML and gets a {type(obj).__name__}, not a mapping"
+
+
+def _null_keys(value: Any, null_keys: dict[int, tuple[dict[Any, Any], Span]]) -> list[tuple[Span, str]]:
+    """OmegaConf's key check on the loaded value: a null key in any dict that survived."""
+    found: list[tuple[Span, str]] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            hit = null_keys.get(id(node))
+            if hit is not None and hit[0] is node:
+                found.append((hit[1], "null key: OmegaConf accepts only string, number or bool keys"))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _point_span(text: str, starts: list[int], index: int) -> Span:
+    index = max(0, min(index, len(text)))
+    line = bisect_right(starts, index) - 1
+    col = index - starts[line]
+    if index < len(text) and text[index] != "\n":
+        return Span(line, col, line, col + 1)
+    return Span.point(line, col)
+
+
+def _parse(text: str, path: Path) -> YamlDoc:
+    starts = _line_starts(text)
+    header, header_error, header_lines = _parse_header(text, starts)
+    doc = YamlDoc(path, text, None, None, header, header_error, [])
+    try:
+        comp, root = _compose(text, starts)
+    except _Failure as exc:
+        doc.findings.append(Finding("yaml-syntax", f"invalid YAML: {exc.message}", path, _point_span(text, starts, exc.index)))
+        return doc
+    _attach_comments(comp, text.split("\n"), header_lines)
+    doc._borrowed = comp.borrowed
+    problems = list(comp.problems)
+    value: Any = None
+    if root is not None:
+        doc.root = root.y
+        value = root.value
+        if comp.null_keys:
+            problems.extend(_null_keys(value, comp.null_keys))
+    if not problems:
+        if value is None:
+            value = {}
+        elif isinstance(value, str):
+            value, why = _reload_string(value)
+            if why is not None:
+                problems.append((root.y.span, f"the file {why}"))  # type: ignore[union-attr]
+        elif not isinstance(value, (dict, list)):
+            kind = type(value).__name__
+            problems.append((root.y.span, f"a config file must hold a mapping, not a value of type {kind} (OmegaConf: Invalid loaded object type)"))  # type: ignore[union-attr]
+    seen: set[tuple[Span, str]] = set()
+    for sp, message in sorted(problems, key=lambda p: (p[0], p[1])):
+        if (sp, message) not in seen:
+            seen.add((sp, message))
+            doc.findings.append(Finding("yaml-syntax", message, path, sp))
+    doc.value = None if problems else value
+    return doc
+
+
+_CACHE: OrderedDict[tuple[str, str], YamlDoc] = OrderedDict()
+_CACHE_SIZE = 1024
+_LOCK = threading.Lock()
 
 
 def parse_yaml(text: str, path: Path) -> YamlDoc:
-    """Parse one config file's text; never raises."""
-    doc, value, failed = _parse(text, Path(path))
-    if not failed:
-        doc.value = _as_loaded(doc, value)
+    """Parse a config's text; the same object comes back for the same (path, text)."""
+    key = (str(path), text)
+    with _LOCK:
+        doc = _CACHE.get(key)
+        if doc is not None:
+            _CACHE.move_to_end(key)
+            return doc
+    doc = _parse(text, path)
+    with _LOCK:
+        _CACHE[key] = doc
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return doc
-
-
-def _parse(text: str, path: Path) -> tuple[YamlDoc, Any, bool]:
-    """The document, the constructed value of its root, and whether an error was found."""
-    header, header_error, header_lines = parse_header(text)
-    doc = YamlDoc(path, text, None, None, header, header_error, [])
-    use_pure = "\t" in text or not getattr(yaml, "__with_libyaml__", False)
-    builder = _Builder(text, path)
-    try:
-        try:
-            root = _compose(builder, _events(text, use_pure))
-        except yaml.YAMLError:
-            if use_pure:
-                raise
-            builder = _Builder(text, path)  # let the parser Hydra uses decide, in its own words
-            root = _compose(builder, _events(text, True))
-    except yaml.YAMLError as exc:
-        doc.findings.append(_syntax_finding(path, text, exc))
-        return doc, None, True
-    except _Problem as problem:
-        doc.findings.append(Finding("yaml-syntax", problem.message, path, problem.span))
-        return doc, None, True
-    except RecursionError:
-        doc.findings.append(Finding("yaml-syntax", "the YAML nests too deeply", path, Span.point(0, 0)))
-        return doc, None, True
-    doc.root = root
-    if root is not None:
-        builder.check_value(root)
-        _attach_comments(builder, root, header_lines)
-    doc.findings.extend(builder.findings)
-    value = builder.values.get(id(root)) if root is not None else None
-    return doc, value, builder.failed
-
-
-def _as_loaded(doc: YamlDoc, value: Any) -> Any:
-    """What ``OmegaConf.load`` makes of the document's value (None after a finding)."""
-    if value is None:
-        return {}
-    if isinstance(value, (dict, list)):
-        return value
-    span = doc.root.span if doc.root is not None else Span.point(0, 0)
-    if isinstance(value, str):
-        # OmegaConf.create(str) parses the string again: a plain string becomes {string: None}
-        again, inner, failed = _parse(value, doc.path)
-        if failed:
-            first = again.findings[0].message if again.findings else "invalid YAML"
-            message = f"the file holds one string, which OmegaConf parses again as YAML: {first}"
-            doc.findings.append(Finding("yaml-syntax", message, doc.path, span))
-            return None
-        if inner is None:
-            return {}
-        if isinstance(inner, str):
-            return {inner: None}
-        if isinstance(inner, (dict, list)):
-            return inner
-        value = inner
-    kind = type(value).__name__
-    message = f"a config file must hold a mapping, not a single {kind} (Invalid loaded object type: {kind})"
-    doc.findings.append(Finding("yaml-syntax", message, doc.path, span))
-    return None
-
-
-_CACHE: dict[Path, YamlDoc] = {}
-_CACHE_LIMIT = 4096
 
 
 def load_yaml(path: Path) -> YamlDoc:
-    """Read and parse ``path``; the same object comes back while the content is unchanged."""
-    path = Path(path)
+    """Read a config file (:func:`read_source`) and parse it; cached by (path, content)."""
     source = read_source(path)
     if source.text is None:
-        doc = YamlDoc(path, None, None, None, None, None, [source.problem] if source.problem else [])
-        _CACHE.pop(path, None)
-        return doc
-    cached = _CACHE.get(path)
-    if cached is not None and cached.text == source.text:
-        return cached
-    doc = parse_yaml(source.text, path)
-    if len(_CACHE) >= _CACHE_LIMIT:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[path] = doc
-    return doc
-
-
-def clear_cache() -> None:
-    """Forget every parsed file (tests, workspace reloads)."""
-    _CACHE.clear()
-
-
-_ = math  # float('nan') compares unequal: callers use math.isnan
+        findings = [source.problem] if source.problem is not None else []
+        return YamlDoc(path, None, None, None, None, None, findings)
+    return parse_yaml(source.text, path)
