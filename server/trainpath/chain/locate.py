@@ -95,15 +95,21 @@ def _depth_of(chain: Chain, keypath: tuple, origin) -> int:
 
 def composed(chain: Chain, keypath: tuple, default: Any = None) -> Any:
     """The composed value at ``keypath`` (plain data), or ``default``."""
-    node = chain.compose.config if chain.compose is not None else None
+    found, value = lookup(chain.compose.config if chain.compose is not None else None, keypath)
+    return value if found else default
+
+
+def lookup(config, keypath: tuple):
+    """(found, value) for ``keypath`` in plain composed data."""
+    node = config
     for part in keypath:
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
         else:
-            return default
-    return node
+            return False, None
+    return True, node
 
 
 def narrow(ref: Ref, needle: str) -> Ref:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
+from trainpath.chain.locate import lookup  # noqa: F401  (re-exported for features)
 from trainpath.chain.model import Chain, Link
 
 
@@ -48,19 +49,6 @@ def composed_keypath(chain: Chain, path: Path, doc_keypath: tuple) -> tuple | No
         return None
     prefix = tuple(p for p in package.split(".") if p) if package else ()
     return prefix + tuple(doc_keypath)
-
-
-def lookup(config, keypath: tuple):
-    """(found, value) for ``keypath`` in plain composed data."""
-    node = config
-    for part in keypath:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
-            return False, None
-    return True, node
 
 
 def links_to(model, path: Path, line: int | None = None) -> list[Link]:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from trainpath.chain.locate import value_ref
+from trainpath.chain.locate import narrow, value_ref
 from trainpath.findings import Finding
-from trainpath.parsing.positions import Span
 
 CODES = ("unresolved-interpolation",)
 _REF = re.compile(r"\$\{([^${}:]*)\}")
@@ -76,26 +75,7 @@ def check(model) -> Iterable[Finding]:
                 where = value_ref(chain, keypath)
                 if where is None:
                     continue
-                span = where.span
-                raw_col = _column_of(where, m.group(0))
-                if raw_col is not None:
-                    span = Span(span.line, raw_col, span.line, raw_col + len(m.group(0)))
+                span = narrow(where, m.group(0)).span
                 yield Finding("unresolved-interpolation",
                               f"`{m.group(0)}` points at `{'.'.join(map(str, path))}`, which the composed config does not have",
                               where.path, span)
-
-
-def _column_of(where, needle: str) -> int | None:
-    from trainpath.parsing.sources import read_source
-
-    span = where.span
-    if span.line != span.end_line:
-        return None
-    src = read_source(where.path)
-    if src.text is None:
-        return None
-    lines = src.text.split("\n")
-    if span.line >= len(lines):
-        return None
-    i = lines[span.line].find(needle, span.col, span.end_col)
-    return i if i >= 0 else None
