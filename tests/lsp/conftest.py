@@ -24,8 +24,20 @@ def project(tmp_path: Path) -> Path:
     return dst.resolve()
 
 
+def accept_registrations(client: LanguageClient) -> None:
+    """Answer ``client/registerCapability`` like an editor does (pytest-lsp's client has no handler of its own;
+    with VS Code's capabilities the server registers its file watchers dynamically)."""
+    if types.CLIENT_REGISTER_CAPABILITY in client.protocol.fm.features:
+        return
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def _register(params: types.RegistrationParams) -> None:
+        return None
+
+
 async def start(client: LanguageClient, root: Path, caps: str = "neovim", options: dict | None = None):
     """Initialize a session on ``root`` with the capabilities of a real editor."""
+    accept_registrations(client)
     capabilities = client_capabilities("neovim@v0.7.0" if caps == "neovim" else "visual-studio-code")
     await client.initialize_session(types.InitializeParams(
         capabilities=capabilities,
