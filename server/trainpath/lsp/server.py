@@ -13,11 +13,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from trainpath import __version__
 from trainpath.lsp.convert import path_to_uri, to_diagnostic, uri_to_path
@@ -31,9 +34,36 @@ DEBOUNCE = 0.05
 STATUS = "trainpath/status"
 
 
+class _AnsweringProtocol(LanguageServerProtocol):
+    """Answers a request whose params do not deserialise with an error response.
+
+    pygls raises while reading such a message, so the request is never answered
+    and the client waits forever; here it gets ``InvalidParams`` instead.
+    """
+
+    def structure_message(self, data: dict[str, Any]):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            msg_id = data.get("id") if isinstance(data, dict) and "method" in data and "jsonrpc" in data else None
+            if not isinstance(msg_id, (int, str)) or isinstance(msg_id, bool):
+                raise
+            error = exc.to_response_error()
+            error.message = f"{error.message}: bad params for {data.get('method')!r}"
+            self._send_response(msg_id, None, error)
+            return _ANSWERED
+
+    def handle_message(self, message) -> None:
+        if message is not _ANSWERED:
+            super().handle_message(message)
+
+
+_ANSWERED = object()
+
+
 class TrainpathServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("trainpath", __version__)
+        super().__init__("trainpath", __version__, protocol_cls=_AnsweringProtocol)
         #: workspace folder root -> its state (each folder is its own project)
         self.states: dict[Path, ProjectState] = {}
         #: settings from the editor (``trainpath`` section), camelCase keys
@@ -43,6 +73,8 @@ class TrainpathServer(LanguageServer):
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="trainpath")
         self._pending: dict[Path, set[Path]] = {}
         self._tasks: dict[Path, asyncio.Task] = {}
+        self._deadline: dict[Path, float] = {}
+        self._structural: dict[Path, set[Path]] = {}
         self.debounce = DEBOUNCE
 
     # -- capabilities ------------------------------------------------------------------
@@ -123,36 +155,92 @@ class TrainpathServer(LanguageServer):
                 types.PublishDiagnosticsParams(uri=path_to_uri(path), diagnostics=diags, version=version))
 
     def schedule(self, state: ProjectState, path: Path, structural: bool = False) -> None:
-        """Re-check ``path`` after the debounce; a burst of changes costs one re-check."""
+        """Re-check ``path`` after the debounce; a burst of changes costs one re-check.
+
+        Each change pushes the folder's deadline back; one task per folder waits
+        for it, then re-checks everything pending at once on the worker thread.
+        Changes that arrive while a re-check runs wait for the next round (a
+        running re-check is never cancelled, so no result is ever lost).
+        """
+        loop = asyncio.get_running_loop()
         pending = self._pending.setdefault(state.root, set())
-        pending.add(Path("<structural>") if structural else path)
+        pending.add(path)
+        if structural:
+            self._structural.setdefault(state.root, set()).add(path)
+        self._deadline[state.root] = loop.time() + self.debounce
         task = self._tasks.get(state.root)
-        if task is not None and not task.done():
-            task.cancel()
-        self._tasks[state.root] = asyncio.get_running_loop().create_task(self._recheck(state))
+        if task is None or task.done():
+            self._tasks[state.root] = loop.create_task(self._recheck(state))
 
     async def _recheck(self, state: ProjectState) -> None:
-        try:
-            await asyncio.sleep(self.debounce)
-        except asyncio.CancelledError:
-            return
-        paths = self._pending.pop(state.root, set())
-        if not paths:
-            return
         loop = asyncio.get_running_loop()
+        while True:
+            delay = self._deadline.get(state.root, 0.0) - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+                continue
+            paths = self._pending.pop(state.root, set())
+            structural = self._structural.pop(state.root, set())
+            if not paths and not structural:
+                return
+            start = time.perf_counter()
 
-        def work():
-            if Path("<structural>") in paths:
-                return state.structural_change()
-            return state.update({p for p in paths if p != Path("<structural>")})
+            def work() -> set[Path]:
+                if structural:
+                    return state.structural_change(structural | paths)
+                return state.update(paths)
 
-        try:
-            changed = await loop.run_in_executor(self._executor, work)
-        except Exception as exc:  # noqa: BLE001 - never die on user input
-            self.log(f"trainpath: re-check failed: {type(exc).__name__}: {exc}", types.MessageType.Error)
-            return
-        self.publish(state, changed)
-        self.send_status("ready")
+            try:
+                changed = await loop.run_in_executor(self._executor, work)
+            except Exception as exc:  # noqa: BLE001 - never die on user input
+                self.log(f"trainpath: re-check failed: {type(exc).__name__}: {exc}", types.MessageType.Error)
+                self.send_status("error", str(exc))
+                continue
+            elapsed = (time.perf_counter() - start) * 1000
+            self.log(f"trainpath: re-checked {len(paths | structural)} file(s) in {elapsed:.0f} ms "
+                     f"({len(changed)} file(s) with new diagnostics)")
+            self.publish(state, changed)
+            self.send_status("ready")
+
+    async def apply_settings(self, publish: bool = True) -> None:
+        """Fetch each folder's ``trainpath`` settings (when the client serves them) and apply them.
+
+        The editor's global settings (``initializationOptions``, the payload of
+        ``workspace/didChangeConfiguration``) apply to every folder; a folder's
+        own ``workspace/configuration`` answer (``scopeUri`` = the folder) wins.
+        """
+        caps = self.client_capabilities
+        ws = caps.workspace if caps else None
+        per_folder: dict[Path, dict] = {root: dict(self.editor_settings) for root in self.states}
+        if ws is not None and ws.configuration and self.states:
+            roots = list(self.states)
+            try:
+                answer = await asyncio.wait_for(self.workspace_configuration_async(types.ConfigurationParams(items=[
+                    types.ConfigurationItem(scope_uri=path_to_uri(r), section="trainpath") for r in roots])), 5.0)
+            except Exception as exc:  # noqa: BLE001 - a client that cannot answer keeps the global settings
+                self.log(f"trainpath: workspace/configuration failed: {exc}")
+                answer = None
+            for root, value in zip(roots, answer or ()):
+                if isinstance(value, dict):
+                    per_folder[root] = {**self.editor_settings, **_settings_section({"trainpath": value})}
+        loop = asyncio.get_running_loop()
+        for root, settings in per_folder.items():
+            state = self.states.get(root)
+            if state is None:
+                continue
+            if settings == state.editor_settings and state.model is not None:
+                continue
+            try:
+                changed = await loop.run_in_executor(self._executor, state.set_editor_settings, settings)
+            except Exception as exc:  # noqa: BLE001
+                self.log(f"trainpath: settings for {root} failed: {type(exc).__name__}: {exc}", types.MessageType.Error)
+                continue
+            if state.project is not None and state.project.settings.problems:
+                self.log("trainpath: ignored settings: " + "; ".join(state.project.settings.problems), types.MessageType.Warning)
+            if publish:
+                self.publish(state, changed)
+        if publish:
+            self.send_status("ready")
 
 
 server = TrainpathServer()
@@ -200,9 +288,10 @@ async def initialized(ls: TrainpathServer, params: types.InitializedParams) -> N
             ls.log(f"trainpath: could not watch files: {exc}")
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, ls.wait_for_index)
+    await ls.apply_settings(publish=False)
     for state in ls.states.values():
         ls.publish(state, set(state.diagnostics))
-    ls.send_status("ready")
+    ls.send_status("error" if any(s.model is None for s in ls.states.values()) else "ready")
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -241,7 +330,13 @@ def _changed(ls: TrainpathServer, uri: str) -> None:
         return
     if state.project is not None and not state.is_relevant(path):
         return
-    sources.OVERLAY[path] = doc.source
+    text = doc.source
+    previous = sources.OVERLAY.get(path)
+    if previous is None:
+        previous = sources.read_source(path).text
+    sources.OVERLAY[path] = text
+    if previous is not None and previous.replace("\r\n", "\n") == text.replace("\r\n", "\n"):
+        return  # opened or saved with the text already judged
     ls.schedule(state, path)
 
 
@@ -259,13 +354,11 @@ def did_change_watched_files(ls: TrainpathServer, params: types.DidChangeWatched
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-def did_change_configuration(ls: TrainpathServer, params: types.DidChangeConfigurationParams) -> None:
+async def did_change_configuration(ls: TrainpathServer, params: types.DidChangeConfigurationParams) -> None:
     settings = params.settings
-    if isinstance(settings, dict):
+    if isinstance(settings, dict) and settings:
         ls.editor_settings = _settings_section(settings)
-    for state in ls.states.values():
-        state.editor_settings = dict(ls.editor_settings)
-        ls.schedule(state, state.root, structural=True)
+    await ls.apply_settings()
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
