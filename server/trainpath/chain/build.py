@@ -223,8 +223,10 @@ class Builder:
         if config_dir is None:
             return chain
         if not config_dir.is_dir():
+            written = job.config_path.text if job.config_path is not None else entry.config_path
             chain.links.append(Link("config", str(config_dir), cfg_src, ok=False,
-                                    problem=f"no config folder `{self.project.rel(config_dir)}`"))
+                                    problem=f"no config folder `{self.project.rel(config_dir)}`",
+                                    suggestion=_folder_suggestion(written, config_dir)))
             return chain
         if job.config_name is not None:
             name = job.config_name.text
@@ -235,10 +237,36 @@ class Builder:
         if name is None or "$" in name:
             return chain
         overrides = [o.override for o in job.overrides if o.override is not None]
+        if any(a.text in ("-m", "--multirun") for a in job.args):
+            # a multirun composes once per sweep value: compose the rest, leave the sweeps unjudged
+            overrides = [o for o in overrides if not getattr(o, "is_sweep", False)]
+        if job.config_dir is not None:
+            # Hydra also searches `--config-dir`: the config and its groups may come from either folder, which
+            # one composition repo cannot see whole; link what is found, compose nothing (quiet when unsure)
+            self.config_link(chain, config_dir, name, src)
+            link = chain.links[-1]
+            extra = self._extra_config_file(job_path, job, name)
+            if not link.ok and extra is not False:
+                link.ok, link.problem, link.suggestion = True, None, None
+                link.target = Ref(extra, ORIGIN) if extra is not None else None
+            return chain
         self.config_link(chain, config_dir, name, src)
         if chain.links[-1].ok:
             self.compose_into(chain, self.project.repo(config_dir), name, overrides, job_path=job_path)
         return chain
+
+    def _extra_config_file(self, job_path: Path, job: Any, name: str) -> Path | None | bool:
+        """``name`` in the job's ``--config-dir``: its file, None when unknowable (dynamic), False when absent."""
+        text = job.config_dir.text
+        if "$" in text or "`" in text:
+            return None
+        file = name if name.endswith(".yaml") else f"{name}.yaml"
+        bases = [job_path.parent / job.cwd] if job.cwd else [self.project.root, job_path.parent]
+        for base in bases:
+            path = base / text / file
+            if path.is_file():
+                return path.resolve()
+        return False
 
     def script_chain(self, info: Any) -> Chain | None:
         entry = info.entry
@@ -250,7 +278,8 @@ class Builder:
         if not entry.config_dir.is_dir():
             src = Ref(info.path, _inner(entry.config_path_span, entry.config_path)) if entry.config_path_span else None
             chain.links.append(Link("config", str(entry.config_dir), src, ok=False,
-                                    problem=f"no config folder `{self.project.rel(entry.config_dir)}`"))
+                                    problem=f"no config folder `{self.project.rel(entry.config_dir)}`",
+                                    suggestion=_folder_suggestion(entry.config_path, entry.config_dir)))
             return chain
         src = Ref(info.path, _inner(entry.config_name_span, entry.config_name)) if entry.config_name_span else None
         chain.findings.extend(f for f in info.findings if f.code == "python-syntax")
@@ -458,6 +487,15 @@ def _inner(span: Span | None, value: str | None) -> Span | None:
     if span.end_col - span.col == len(value) + 2:
         return Span(span.line, span.col + 1, span.line, span.end_col - 1)
     return span
+
+
+def _folder_suggestion(written: str | None, missing: Path) -> str | None:
+    """The nearest existing sibling folder of a missing config folder, spelled the way it was written."""
+    if not written or "$" in written:
+        return None
+    parent = missing.parent
+    siblings = [p.name for p in parent.iterdir() if p.is_dir() and not p.name.startswith(".")] if parent.is_dir() else []
+    return _rel_suggestion(written.rstrip("/"), did_you_mean(missing.name, siblings))
 
 
 def _strip_yaml(name: str) -> str:

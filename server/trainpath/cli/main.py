@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    if args.command != "serve":
+        _batch_gc()
     try:
         if args.command == "compose":
             from trainpath.cli.compose_cmd import run
@@ -84,3 +86,16 @@ def main(argv: list[str] | None = None) -> int:
             raise
         sys.stderr.write(f"trainpath: internal error: {type(exc).__name__}: {exc}\n")
         return EXIT_USAGE
+
+
+def _batch_gc() -> None:
+    """Collect cycles rarely in a one-shot command.
+
+    Parsing allocates millions of small objects (AST nodes, YAML nodes) that
+    live until the end; the default thresholds rescan them hundreds of times
+    (about 40% of ``check``'s time on a large project).  Collections still
+    run, just far less often, so memory stays bounded.
+    """
+    import gc
+
+    gc.set_threshold(50_000, 20, 100)

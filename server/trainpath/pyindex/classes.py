@@ -13,6 +13,7 @@ the project or a decorator could rewrite ``__init__``, the answer is None
 from __future__ import annotations
 
 import ast
+import re
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
@@ -34,11 +35,39 @@ _VALIDATORS = frozenset({"model_validate", "parse_obj"})
 _COMMENTS: OrderedDict[str, dict[int, str]] = OrderedDict()
 
 
+#: a physical line as Python's parser splits them (``ast._splitlines_no_ff``): ends at \r\n, \r or \n
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_SEGMENT_LINES: OrderedDict[str, list[bytes]] = OrderedDict()
+
+
+def _encoded_lines(parsed: Parsed) -> list[bytes]:
+    hit = _SEGMENT_LINES.get(parsed.digest)
+    if hit is None:
+        hit = _SEGMENT_LINES[parsed.digest] = [ln.encode() for ln in _PHYSICAL_LINE.findall(parsed.text)]
+        while len(_SEGMENT_LINES) > 64:
+            _SEGMENT_LINES.popitem(last=False)
+    return hit
+
+
+def _segment(parsed: Parsed, node: ast.AST) -> str | None:
+    """``ast.get_source_segment(parsed.text, node)`` with the file's lines split once, not per call."""
+    end_lineno, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+    if end_lineno is None or end_col is None:
+        return None
+    lines = _encoded_lines(parsed)
+    first, last = node.lineno - 1, end_lineno - 1  # type: ignore[attr-defined]
+    col = node.col_offset  # type: ignore[attr-defined]
+    if first == last:
+        return lines[first][col:end_col].decode()
+    middle = [ln.decode() for ln in lines[first + 1:last]]
+    return lines[first][col:].decode() + "".join(middle) + lines[last][:end_col].decode()
+
+
 def source(parsed: Parsed, node: ast.AST | None) -> str | None:
     """Source text of ``node`` (``ast.unparse`` when the segment is unavailable)."""
     if node is None:
         return None
-    return ast.get_source_segment(parsed.text, node) or ast.unparse(node)
+    return _segment(parsed, node) or ast.unparse(node)
 
 
 def params_of(parsed: Parsed, fn: ast.FunctionDef | ast.AsyncFunctionDef, drop_first: bool) -> tuple[list[Param], bool]:

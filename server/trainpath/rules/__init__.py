@@ -44,6 +44,7 @@ def run_rules(model, select: Iterable[str] | None = None, ignore: Iterable[str] 
     ignore = set(ignore or ())
     seen: set[tuple] = set()
     out: list[Finding] = []
+    _prefetch(model)
     for module in _modules():
         codes = set(module.CODES)
         if select is not None and not (codes & select):
@@ -64,6 +65,43 @@ def run_rules(model, select: Iterable[str] | None = None, ignore: Iterable[str] 
     _mark_links(model, out)
     out.sort(key=Finding.sort_key)
     return out
+
+
+def _prefetch(model) -> None:
+    """Compute the per-model facts the rules ask for, one model file after another.
+
+    Facts are cached by file content, but computing one needs the file's AST and
+    the index keeps only a bounded number of ASTs.  The rules walk the chains in
+    job order, so on a large project every rule would parse every model file
+    again; asking for all facts of one model class at once, in file order, parses
+    each file once.  Only caches are filled: the findings do not change.
+    """
+    idx = model.project.pyindex
+    keys: dict = {}  # model symbol -> string-valued arch keys (those the choices rule looks up)
+    for chain in model.chains:
+        sym = chain.model
+        if sym is None or chain.compose is None or not isinstance(chain.compose.config, dict):
+            continue
+        wanted = keys.setdefault(sym, {})
+        arch = chain.compose.config.get("arch")
+        if isinstance(arch, dict):
+            for key, value in arch.items():
+                if isinstance(value, str) and key not in ("name", "_target_") and "${" not in value:
+                    wanted[key] = None
+    if len(keys) < 16:
+        return  # small project: every AST stays cached anyway
+    from trainpath.rules.model_params import _model_literals
+
+    for sym in sorted(keys, key=lambda s: (str(s.path), s.span.line, s.span.col, s.name)):
+        try:
+            idx.config_class(sym)
+            idx.halting(sym)
+            idx.train_forward(sym)
+            _model_literals(idx, sym)
+            for key in keys[sym]:
+                idx.choices(sym, key)
+        except Exception:  # a fact the rules never ask for may fail: the rules decide, not the warm-up
+            continue
 
 
 def _mark_links(model, findings: list[Finding]) -> None:

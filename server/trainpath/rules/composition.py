@@ -4,23 +4,30 @@
 ``unknown-override-key``, ``append-existing-key``, ``missing-mandatory`` (when
 Hydra itself refuses, e.g. an unfilled ``???`` group), and ``override-syntax``
 for overrides Hydra's grammar refuses.  The composer found them; this rule
-reports them once per place.
+reports them once per place, and names the nearest key the composed config
+has for an unknown override key ("did you mean `arch.hidden_size`?").
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable
 
-from trainpath.findings import Finding
+from trainpath.findings import Finding, did_you_mean
 
 CODES = ("missing-default", "defaults-cycle", "missing-override-option", "unknown-override-key",
          "append-existing-key", "override-syntax", "missing-config")
 
 
 def check(model) -> Iterable[Finding]:
+    composed_by = {}
+    for chain in model.chains:
+        for f in chain.findings:
+            if f.code == "unknown-override-key" and chain.compose is not None:
+                composed_by.setdefault(id(f), chain.compose.config)
     for f in model.findings:
         if f.code in CODES:
-            yield f
+            yield _with_key_hint(f, composed_by.get(id(f)))
     for chain in model.chains:
         job = chain.job
         if job is None or chain.script is None or chain.script.entry is None:
@@ -29,3 +36,31 @@ def check(model) -> Iterable[Finding]:
             if ov.error is not None:
                 yield Finding("override-syntax", f"Hydra refuses the override `{ov.word.text}`: {ov.error}",
                               chain.root.path, ov.word.span)
+
+
+def _with_key_hint(f: Finding, config) -> Finding:
+    """An unknown override key gets the nearest key the composed config has ("did you mean `arch.hidden_size`?")."""
+    text = dict(f.data).get("override")
+    if f.code != "unknown-override-key" or not isinstance(config, dict) or not text or "did you mean" in f.message:
+        return f
+    key = text.split("=", 1)[0].lstrip("~")
+    if not key or key.startswith("+") or "@" in key:
+        return f
+    parts = key.split(".")
+    node = config
+    for i, part in enumerate(parts):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            continue
+        if not isinstance(node, dict):
+            return f
+        near = did_you_mean(part, [k for k in node if isinstance(k, str) and k != "hydra"])
+        if near is None:
+            return f
+        suggestion = ".".join(parts[:i] + [near] + parts[i + 1:])
+        exact = f.span.line == f.span.end_line and f.span.end_col - f.span.col == len(key)
+        data = f.data + ((("suggestion", suggestion),) if exact else ())
+        head, sep, tail = f.message.partition("; to add it use ")
+        message = f"{head}; did you mean `{suggestion}`?" + (f" (to add it as a new key use {tail})" if sep else "")
+        return replace(f, message=message, data=data)
+    return f

@@ -2,7 +2,11 @@
 
 Absolute (``${a.b}``) and relative (``${.x}``, ``${..x}``) references are
 checked; resolver calls (``${oc.env:HOME}``), nested interpolations and
-references into the ``hydra`` node are left alone (quiet when unsure).
+references into the ``hydra`` node are left alone (quiet when unsure), and so is
+an escaped ``\\${…}`` (literal text to OmegaConf).  The message names the nearest
+existing key where there is one.  Like ``missing-mandatory``, a script's or main
+config's own chain is judged only when no job composes that config (a job may
+add the key).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import re
 from typing import Iterable
 
 from trainpath.chain.locate import narrow, value_ref
-from trainpath.findings import Finding
+from trainpath.findings import Finding, did_you_mean
 
 CODES = ("unresolved-interpolation",)
 _REF = re.compile(r"\$\{([^${}:]*)\}")
@@ -62,12 +66,19 @@ def _lookup(config, path: tuple) -> bool:
 
 
 def check(model) -> Iterable[Finding]:
+    # a key a job adds (`+run_name=x`) resolves `${run_name}`: a config the jobs compose is judged by their chains
+    used_by_jobs = {(c.config_dir, c.config_name) for c in model.all_chains
+                    if c.root_kind == "job" and c.compose is not None and isinstance(c.compose.config, dict)}
     for chain in model.chains:
         config = chain.compose.config if chain.compose is not None else None
         if not isinstance(config, dict):
             continue
+        if chain.root_kind != "job" and (chain.config_dir, chain.config_name) in used_by_jobs:
+            continue
         for keypath, text in _strings(config):
             for m in _REF.finditer(text):
+                if _escaped(text, m.start()):
+                    continue  # `\${x}` is the literal text `${x}` to OmegaConf
                 ref = m.group(1)
                 path = target_path(keypath, ref)
                 if path is None or not path or path[0] == "hydra" or _lookup(config, path):
@@ -75,7 +86,39 @@ def check(model) -> Iterable[Finding]:
                 where = value_ref(chain, keypath)
                 if where is None:
                     continue
-                span = narrow(where, m.group(0)).span
-                yield Finding("unresolved-interpolation",
-                              f"`{m.group(0)}` points at `{'.'.join(map(str, path))}`, which the composed config does not have",
-                              where.path, span)
+                narrowed = narrow(where, m.group(0))
+                message = f"`{m.group(0)}` points at `{'.'.join(map(str, path))}`, which the composed config does not have"
+                near = _nearest(config, path, ref)
+                if near is not None:
+                    message += f"; did you mean `{near}`?"
+                exact = narrowed is not where or where.span.end_col - where.span.col == len(m.group(0))
+                yield Finding("unresolved-interpolation", message, where.path, narrowed.span,
+                              data=(("suggestion", near),) if near is not None and exact else ())
+
+
+def _escaped(text: str, start: int) -> bool:
+    """True when the ``${`` at ``start`` follows an odd number of backslashes (OmegaConf's escape)."""
+    n = 0
+    while start - n - 1 >= 0 and text[start - n - 1] == "\\":
+        n += 1
+    return n % 2 == 1
+
+
+def _nearest(config, path: tuple, ref: str) -> str | None:
+    """The reference rewritten with the nearest existing key at the first part that does not exist."""
+    ref = ref.strip()
+    dots = len(ref) - len(ref.lstrip("."))
+    written = ref[dots:].split(".") if ref[dots:] else []
+    node = config
+    for i, part in enumerate(path):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            continue
+        if not isinstance(node, dict):
+            return None
+        j = i - (len(path) - len(written))  # the same part in the written reference
+        near = did_you_mean(str(part), [k for k in node if isinstance(k, str) and k != "hydra"])
+        if near is None or j < 0 or written[j] != part:
+            return None
+        return "${" + "." * dots + ".".join(written[:j] + [near] + written[j + 1:]) + "}"
+    return None

@@ -1,8 +1,14 @@
 """Links that lead nowhere: ``missing-script``, ``not-hydra-script``, ``missing-config``,
-``missing-module``, ``missing-class``."""
+``missing-module``, ``missing-class``.
+
+``not-hydra-script`` stays quiet on a script that does not parse (its
+``python-syntax`` finding says why) and on one that composes through Hydra's
+compose API (``initialize…()`` + ``compose()``), which may read overrides itself.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from trainpath.findings import Finding
@@ -24,7 +30,8 @@ def check(model) -> Iterable[Finding]:
                     yield Finding("missing-script", _with_hint(f"job runs a missing script: {link.problem}", link.suggestion),
                                   link.source.path, link.source.span, data=_data(link))
                 elif (link.ok and link.info.get("hydra") is False and chain.job is not None
-                      and not any(f.code == "python-syntax" for f in getattr(chain.script, "findings", ()))):
+                      and not any(f.code == "python-syntax" for f in getattr(chain.script, "findings", ()))
+                      and not _uses_compose_api(chain.script)):
                     job = chain.job
                     if job.config_name is not None or job.overrides or job.config_path is not None:
                         yield Finding("not-hydra-script",
@@ -44,6 +51,19 @@ def check(model) -> Iterable[Finding]:
             elif link.info.get("missing") == "class":
                 yield Finding("missing-class", _with_hint(f"{link.kind} `{link.name}`: {link.problem}", link.suggestion),
                               link.source.path, span, data=_data(link))
+
+
+def _uses_compose_api(script) -> bool:
+    """The script composes with Hydra's compose API (``initialize…`` + ``compose``): it may take overrides itself."""
+    from trainpath.parsing.sources import read_source
+
+    path = getattr(script, "path", None)
+    text = read_source(path).text if path is not None else None
+    return bool(text and "hydra" in text and _COMPOSE_CALL.search(text) and _INITIALIZE_CALL.search(text))
+
+
+_COMPOSE_CALL = re.compile(r"\bcompose\s*\(")
+_INITIALIZE_CALL = re.compile(r"\binitialize(?:_config_dir|_config_module)?\s*\(")
 
 
 def _data(link) -> tuple:

@@ -4,8 +4,10 @@ The model class named by ``name:`` builds its config class from the arch dict
 (``XConfig(**config_dict)``); pydantic ignores unknown keys, so a typo such as
 ``halt_max_step`` silently does nothing.  Keys the training script consumes
 itself (``name``, ``loss``, nested ``name``/``_target_`` tables) are skipped,
-as is a config class that allows extra keys.  Checked on every arch config
-file that names a model (used or not) and on the keys a job overrides.
+as is a config class that allows extra keys, and a key the model class takes
+from the dict itself (its code names it as a string: ``config_dict.pop("foo")``).
+Checked on every arch config file that names a model (used or not) and on the
+keys a job overrides.
 """
 
 from __future__ import annotations
@@ -41,13 +43,14 @@ def check(model) -> Iterable[Finding]:
             cc = idx.config_class(link.info["symbol"])
             if cc is None or cc.allows_extra:
                 continue
+            own = _model_literals(idx, link.info["symbol"])
             from trainpath.parsing.yaml_doc import load_yaml
 
             doc = load_yaml(path)
             root = doc.root
             for entry in getattr(root, "entries", ()):
                 key = entry.key.value
-                if not isinstance(key, str) or key in cc.fields:
+                if not isinstance(key, str) or key in cc.fields or key in own:
                     continue
                 value = doc.value.get(key) if isinstance(doc.value, dict) else None
                 if _skip(key, value):
@@ -65,8 +68,9 @@ def check(model) -> Iterable[Finding]:
         cc = idx.config_class(chain.model)
         if cc is None or cc.allows_extra:
             continue
+        own = _model_literals(idx, chain.model)
         for key, value in arch.items():
-            if key in cc.fields or _skip(key, value):
+            if key in cc.fields or key in own or _skip(key, value):
                 continue
             ref = key_ref(chain, ("arch", key))
             if ref is None:
@@ -74,6 +78,19 @@ def check(model) -> Iterable[Finding]:
             msg, near = _message(key, cc, model.project.rel(cc.path))
             yield Finding("unknown-model-param", msg, ref.path, _key_only(ref, key),
                           data=(("suggestion", near),) if near else ())
+
+
+def _model_literals(idx, sym) -> frozenset[str]:
+    """String constants in the model class's own code: keys it takes from the dict itself (``config_dict.pop("foo")``)."""
+    import ast
+
+    def compute() -> frozenset[str]:
+        info = idx.class_info(sym)
+        if info is None:
+            return frozenset()
+        return frozenset(n.value for n in ast.walk(info[2]) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+
+    return idx._cached(("model_literals", sym), compute)  # once per class and file content: walks are not cheap
 
 
 def _key_only(ref, key):

@@ -1,7 +1,8 @@
 """``unknown-target-arg``: a key beside ``_target_`` that the target's signature does not accept.
 
 Only for targets resolved inside the project (third-party targets are not
-ours to judge) whose signature has no ``**kwargs``.
+ours to judge) whose signature has no ``**kwargs``, and not for classes whose
+own ``__new__`` or metaclass decides what a call accepts.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def check(model) -> Iterable[Finding]:
             if link.kind != "target" or not link.ok:
                 continue
             sig = idx.signature(link.info["symbol"])
-            if sig is None:
+            if sig is None or _custom_construction(idx.class_info(link.info["symbol"])):
                 continue
             params, var_kw = sig
             if var_kw:
@@ -43,3 +44,12 @@ def check(model) -> Iterable[Finding]:
                     msg += f"; did you mean `{near}`?"
                 yield Finding("unknown-target-arg", msg, path, entry.key.span,
                               data=(("suggestion", near),) if near else ())
+
+
+def _custom_construction(info) -> bool:
+    """A class whose own ``__new__`` or metaclass decides what a call accepts: unsure, stay quiet."""
+    if info is None:
+        return False
+    node = info[2]
+    return (any(k.arg == "metaclass" for k in node.keywords)
+            or any(getattr(stmt, "name", None) == "__new__" for stmt in node.body))
