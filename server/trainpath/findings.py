@@ -87,9 +87,26 @@ class Finding:
 
 
 def did_you_mean(name: str, candidates, cutoff: float = 0.6) -> str | None:
-    """The nearest candidate to ``name`` (difflib), or None."""
+    """The nearest candidate to ``name`` (difflib's ratio), or None.
+
+    Candidates whose length alone rules them out (ratio = 2*M/(a+b) needs
+    M >= cutoff*(a+b)/2 matching characters, at most min(a, b)) are dropped
+    before difflib runs, so a group with thousands of options stays cheap.
+    """
+    key = (name, cutoff, tuple(candidates) if not isinstance(candidates, tuple) else candidates)
+    cached = _DYM_CACHE.get(key)
+    if cached is not None or key in _DYM_CACHE:
+        return cached
     import difflib
 
-    candidates = [c for c in candidates if c != name]
-    best = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
-    return best[0] if best else None
+    n = len(name)
+    pool = [c for c in key[2] if c != name and 2 * min(n, len(c)) >= cutoff * (n + len(c))]
+    best = difflib.get_close_matches(name, pool, n=1, cutoff=cutoff) if pool else []
+    result = best[0] if best else None
+    if len(_DYM_CACHE) > 4096:
+        _DYM_CACHE.clear()
+    _DYM_CACHE[key] = result
+    return result
+
+
+_DYM_CACHE: dict[tuple, str | None] = {}

@@ -421,7 +421,32 @@ class Builder:
             return link
         link.target = Ref(sym.path, sym.span)
         link.info["symbol"] = sym
+        if kind == "model":
+            self._warm_model_facts(sym, path, keypath)
         return link
+
+    def _warm_model_facts(self, sym, path: Path, keypath: tuple) -> None:
+        """Compute the model facts the rules will ask for now, while the module's AST is in the cache.
+
+        The index keeps a bounded number of ASTs; asked later, in chain order, a
+        large project would parse every model module a second time.
+        """
+        from trainpath.parsing.yaml_doc import load_yaml
+
+        idx = self.project.pyindex
+        try:
+            idx.config_class(sym)
+            idx.halting(sym)
+            idx.train_forward(sym)
+            doc = load_yaml(path)
+            node = doc.node(tuple(keypath[:-1])) if doc.root is not None else None
+            for entry in getattr(node, "entries", ()):
+                value = getattr(entry.value, "value", None)
+                key = entry.key.value
+                if isinstance(value, str) and isinstance(key, str) and key not in ("name", "_target_") and "${" not in value:
+                    idx.choices(sym, key)
+        except Exception:  # noqa: BLE001 - only a cache warm-up; the rules ask again and report
+            pass
 
     def resolve_target(self, path: Path, name: PyName, keypath: tuple) -> Link | None:
         idx = self.project.pyindex

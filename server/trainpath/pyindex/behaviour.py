@@ -18,6 +18,7 @@ All three read the class's own methods (and those of its project bases) with
 from __future__ import annotations
 
 import ast
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -149,13 +150,14 @@ class _Collector:
             return
         self.done.add(marker)
         module = info[0].module
-        for node in ast.walk(fn):  # locals bound to the key
+        nodes = _flat(parsed, fn)
+        for node in nodes:  # locals bound to the key
             if isinstance(node, (ast.Assign, ast.NamedExpr)) and scope.is_key(node.value):
                 for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
                     if isinstance(t, ast.Name):
                         scope.key_names.add(t.id)
         chained: set[int] = set()
-        for node in ast.walk(fn):
+        for node in nodes:
             if isinstance(node, ast.If) and id(node) not in chained:
                 self._if_chain(module, info, parsed, node, scope, chained)
             elif isinstance(node, ast.Compare):
@@ -255,6 +257,31 @@ class _Collector:
                 cfg_names.add(pname)
         if cfg_names or key_names:
             self.function(tinfo, tinfo[1], fn, _Scope(self.key, frozenset(cfg_names), frozenset(key_names)), False)
+
+
+_FLAT_TYPES = (ast.Assign, ast.NamedExpr, ast.If, ast.Compare, ast.Assert, ast.Subscript, ast.Call, ast.Match)
+#: a small LRU (it holds parts of ASTs, which must not all stay in memory)
+_FLAT: "OrderedDict[tuple[int, int, int], tuple[object, list[ast.AST]]]" = OrderedDict()
+_FLAT_MAX = 256
+
+
+def _flat(parsed: object, fn: FnDef) -> list[ast.AST]:
+    """The nodes of ``fn`` the choices walk looks at, in ``ast.walk`` order, computed once per function.
+
+    Choices are asked key by key; walking each method's whole tree once per key
+    was most of their cost.  Entries hold the parsed file they came from, so a
+    re-parsed file (new content) never matches a stale entry.
+    """
+    key = (id(parsed), fn.lineno, fn.col_offset)
+    hit = _FLAT.get(key)
+    if hit is not None and hit[0] is parsed:
+        _FLAT.move_to_end(key)
+        return hit[1]
+    nodes = [n for n in ast.walk(fn) if isinstance(n, _FLAT_TYPES)]
+    _FLAT[key] = (parsed, nodes)
+    if len(_FLAT) > _FLAT_MAX:
+        _FLAT.popitem(last=False)
+    return nodes
 
 
 def _positive(test: ast.Compare, scope: _Scope) -> bool:
