@@ -7,7 +7,7 @@
   comment), and the composed value per chain with the file and line that set
   it.  ACT keys also spell out the model's training mode (fixed vs dynamic).
 * On ``module@Class`` / ``_target_``: the signature and the first paragraph of
-  the docstring, from jedi (never executing project code), else from the
+  the docstring, from the static index, else from jedi (never executing project code), else from the
   static index.
 * On ``${a.b}``: the value it resolves to in each composed config and where
   that is set.
@@ -240,7 +240,12 @@ def class_hover(state, link) -> str:
 
 
 def class_doc(project, sym) -> tuple[str, str | None]:
-    """(signature, first docstring paragraph) of a class/function: jedi first, the static index as fallback."""
+    """(signature, first docstring paragraph) of a class/function.
+
+    The static index answers first (no parsing at hover time: the index has the
+    class already); jedi, with static inference only, fills in what the index
+    cannot see, e.g. a signature inherited from a class outside the project.
+    """
     from trainpath.parsing.sources import read_source
 
     text = read_source(sym.path).text or ""
@@ -249,10 +254,15 @@ def class_doc(project, sym) -> tuple[str, str | None]:
     if cached is not None:
         return cached
     found = None
-    try:
-        found = _jedi_doc(project.root, sym, text)
-    except Exception:  # noqa: BLE001 - jedi is best effort; the index answers instead
-        found = None
+    if sym.kind == "class" and project.pyindex.signature(sym) is not None:
+        # classes (models, losses, evaluators: the hot path) come straight from the index;
+        # functions go to jedi first, which also prints their return annotation
+        found = (pyindex_signature(project.pyindex, sym), first_paragraph(project.pyindex.docstring(sym)))
+    if found is None:
+        try:
+            found = _jedi_doc(project.root, sym, text)
+        except Exception:  # noqa: BLE001 - jedi is best effort; the index answers instead
+            found = None
     if found is None:
         found = (pyindex_signature(project.pyindex, sym), first_paragraph(project.pyindex.docstring(sym)))
     if len(_CLASS_DOCS) > 512:

@@ -1,0 +1,123 @@
+"""Incremental re-checks (``ProjectState.update``) give exactly the findings of a fresh build, and re-check little."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from trainpath.lsp.state import ProjectState
+from trainpath.parsing import sources
+
+from .conftest import EXAMPLE
+
+# (file, old text, new text): edits typed in the editor, each a real mistake or its repair
+EDITS = [
+    ("config/arch/etrm.yaml", "@TRMWithEncoder\n", "@TRMWithEncoderGone\n"),
+    ("config/arch/etrm.yaml", "encoder_type: standard", "encoder_type: hybrid_standrd"),
+    ("config/cfg_pretrain_etrm_arc_agi_1.yaml", "- arch: etrm\n", "- arch: etrm_gone\n"),
+    ("config/cfg_pretrain_etrm_arc_agi_1.yaml", "halt_max_steps: 16", "halt_max_step: 16"),
+    ("jobs-etrm-semi-final.txt", "pretrain_etrm.py --config-name cfg_pretrain_etrm_arc_agi_1 +run_name=sf1",
+     "pretrain_etrm_gone.py --config-name cfg_pretrain_etrm_arc_agi_1 +run_name=sf1"),
+    ("jobs-pitfalls.txt", "# Deliberate", "\n\n# Deliberate"),  # every job line moves down
+    ("models/recursive_reasoning/etrm.py", "class TRMWithEncoder(", "class TRMWithEncoderRenamed("),
+    ("models/encoders/factory.py", '"hybrid_standard"', '"hybrid_std"'),
+    ("pretrain_etrm.py", 'config_name="cfg_pretrain_etrm_arc_agi_1"', 'config_name="cfg_pretrain_arc_agi_1"'),
+]
+
+
+@pytest.fixture
+def root(tmp_path: Path):
+    dst = tmp_path / "trm_project"
+    shutil.copytree(EXAMPLE, dst)
+    yield dst.resolve()
+    for path in list(sources.OVERLAY):
+        if str(path).startswith(str(tmp_path)):
+            del sources.OVERLAY[path]
+
+
+def _fresh(root: Path) -> dict:
+    state = ProjectState(root)
+    state.build()
+    return _snapshot(state)
+
+
+def _snapshot(state: ProjectState) -> dict:
+    return {p: [(f.code, f.span, f.message, f.effective_severity) for f in fs] for p, fs in state.diagnostics.items()}
+
+
+@pytest.mark.parametrize("rel,old,new", EDITS, ids=[f"{e[0]}:{e[2][:20]}" for e in EDITS])
+def test_edit_then_revert_matches_a_fresh_build(root, rel, old, new):
+    state = ProjectState(root)
+    state.build()
+    clean = _snapshot(state)
+    path = root / rel
+    text = path.read_text()
+    assert old in text
+    sources.OVERLAY[path] = text.replace(old, new, 1)
+    changed = state.update({path})
+    fresh = _fresh(root)
+    assert _snapshot(state) == fresh
+    assert changed == {p for p in set(fresh) | set(clean) if fresh.get(p) != clean.get(p)}
+    sources.OVERLAY[path] = text
+    state.update({path})
+    assert _snapshot(state) == clean
+    again = ProjectState(root)
+    again.build()
+    assert [c.key for c in state.model.chains] == [c.key for c in again.model.chains]
+
+
+def test_a_sequence_of_edits_stays_equal_to_fresh_builds(root):
+    state = ProjectState(root)
+    state.build()
+    for rel, old, new in EDITS:
+        path = root / rel
+        sources.OVERLAY[path] = (sources.OVERLAY.get(path) or path.read_text()).replace(old, new, 1)
+        state.update({path})
+        assert _snapshot(state) == _fresh(root), rel
+    assert state.rechecks == len(EDITS)
+
+
+def test_a_model_edit_rebuilds_only_the_chains_that_use_it(root):
+    state = ProjectState(root)
+    state.build()
+    total = len(state.model.chains)
+    mlp = root / "models" / "recursive_reasoning" / "mlp_baseline.py"  # imported by no other module
+    users = state.model.chains_through(root / "config" / "arch" / "mlp_baseline.yaml")
+    sources.OVERLAY[mlp] = mlp.read_text() + "\n# a comment\n"
+    assert state.update({mlp}) == set()
+    assert 0 < state.last_rebuilt == len(users) < total
+    # trm.py is imported by etrm.py: every TRM and ETRM chain goes through it, the MLP ones do not
+    trm = root / "models" / "recursive_reasoning" / "trm.py"
+    sources.OVERLAY[trm] = trm.read_text() + "\n# a comment\n"
+    state.update({trm})
+    # all but 3 of 26: the missing-script job, the MLP baseline job and the config with a missing arch
+    assert (total, state.last_rebuilt) == (26, 23)
+    moved = root / "config" / "arch" / "etrm_moved.yaml"
+    sources.OVERLAY[moved] = moved.read_text() + "\n# note\n"
+    state.update({moved})
+    assert state.last_rebuilt == len(state.model.chains_through(moved))
+
+
+def test_a_job_file_edit_keeps_the_chains_of_unchanged_lines(root):
+    state = ProjectState(root)
+    state.build()
+    job = root / "jobs-pitfalls.txt"
+    text = job.read_text()
+    sources.OVERLAY[job] = text.replace("+run_name=pf2", "+run_name=pf2b", 1)
+    state.update({job})
+    assert state.last_rebuilt == 1
+
+
+def test_settings_change_of_severities_only_judges_again(root):
+    state = ProjectState(root)
+    state.build()
+    model = state.model
+    changed = state.set_editor_settings({"rules": {"stale-name": "off"}})
+    assert state.model is model  # not rebuilt
+    assert changed == {root / "jobs-pitfalls.txt"}
+    assert "stale-name" not in {f.code for fs in state.diagnostics.values() for f in fs}
+    state.set_editor_settings({"jobFiles": ["jobs-etrm*.txt"]})
+    assert state.model is not model
+    assert root / "jobs-pitfalls.txt" not in state.diagnostics
