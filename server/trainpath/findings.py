@@ -6,6 +6,8 @@ The rule codes and their default severities are fixed by the contract
 
 from __future__ import annotations
 
+import functools
+import heapq
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -101,6 +103,9 @@ def did_you_mean(name: str, candidates, cutoff: float = 0.6) -> str | None:
 
     n = len(name)
     pool = [c for c in key[2] if c != name and 2 * min(n, len(c)) >= cutoff * (n + len(c))]
+    if len(pool) > 64:  # a big group: difflib only on the candidates sharing most character pairs
+        grams = _bigrams(name)
+        pool = heapq.nlargest(32, pool, key=lambda c: len(grams & _bigrams(c)))
     best = difflib.get_close_matches(name, pool, n=1, cutoff=cutoff) if pool else []
     result = best[0] if best else None
     if len(_DYM_CACHE) > 4096:
@@ -110,3 +115,8 @@ def did_you_mean(name: str, candidates, cutoff: float = 0.6) -> str | None:
 
 
 _DYM_CACHE: dict[tuple, str | None] = {}
+
+
+@functools.lru_cache(maxsize=65536)
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1))

@@ -436,6 +436,7 @@ class Builder:
         idx = self.project.pyindex
         try:
             idx.config_class(sym)
+            idx.string_literals(sym)
             idx.halting(sym)
             idx.train_forward(sym)
             doc = load_yaml(path)

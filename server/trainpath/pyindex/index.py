@@ -388,6 +388,17 @@ class PyIndex:
 
         return self._cached(("halting", sym), lambda: behaviour.halting(self, sym))  # type: ignore[return-value]
 
+    def string_literals(self, sym: Symbol) -> frozenset[str]:
+        """String constants in a class's own code (e.g. keys it takes from the config dict itself)."""
+
+        def compute() -> frozenset[str]:
+            info = self.class_info(sym)
+            if info is None:
+                return frozenset()
+            return frozenset(n.value for n in ast.walk(info[2]) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+
+        return self._cached(("string_literals", sym), compute)  # type: ignore[return-value]
+
     def _cached(self, key: tuple, compute) -> object:
         # facts depend on several files: remember the digests they were computed from
         stamp = self.files.summary(key[1].path).digest

@@ -90,14 +90,13 @@ def _prefetch(model) -> None:
                     wanted[key] = None
     if len(keys) < 16:
         return  # small project: every AST stays cached anyway
-    from trainpath.rules.model_params import _model_literals
 
     for sym in sorted(keys, key=lambda s: (str(s.path), s.span.line, s.span.col, s.name)):
         try:
             idx.config_class(sym)
             idx.halting(sym)
             idx.train_forward(sym)
-            _model_literals(idx, sym)
+            idx.string_literals(sym)
             for key in keys[sym]:
                 idx.choices(sym, key)
         except Exception:  # a fact the rules never ask for may fail: the rules decide, not the warm-up

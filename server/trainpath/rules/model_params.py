@@ -43,7 +43,7 @@ def check(model) -> Iterable[Finding]:
             cc = idx.config_class(link.info["symbol"])
             if cc is None or cc.allows_extra:
                 continue
-            own = _model_literals(idx, link.info["symbol"])
+            own = idx.string_literals(link.info["symbol"])
             from trainpath.parsing.yaml_doc import load_yaml
 
             doc = load_yaml(path)
@@ -68,7 +68,7 @@ def check(model) -> Iterable[Finding]:
         cc = idx.config_class(chain.model)
         if cc is None or cc.allows_extra:
             continue
-        own = _model_literals(idx, chain.model)
+        own = idx.string_literals(chain.model)
         for key, value in arch.items():
             if key in cc.fields or key in own or _skip(key, value):
                 continue
@@ -78,19 +78,6 @@ def check(model) -> Iterable[Finding]:
             msg, near = _message(key, cc, model.project.rel(cc.path))
             yield Finding("unknown-model-param", msg, ref.path, _key_only(ref, key),
                           data=(("suggestion", near),) if near else ())
-
-
-def _model_literals(idx, sym) -> frozenset[str]:
-    """String constants in the model class's own code: keys it takes from the dict itself (``config_dict.pop("foo")``)."""
-    import ast
-
-    def compute() -> frozenset[str]:
-        info = idx.class_info(sym)
-        if info is None:
-            return frozenset()
-        return frozenset(n.value for n in ast.walk(info[2]) if isinstance(n, ast.Constant) and isinstance(n.value, str))
-
-    return idx._cached(("model_literals", sym), compute)  # once per class and file content: walks are not cheap
 
 
 def _key_only(ref, key):
