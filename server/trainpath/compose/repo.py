@@ -50,6 +50,7 @@ class ConfigRepo:
     def __init__(self, config_dir: Path) -> None:
         self.config_dir = Path(config_dir)
         self._listing: dict[str, tuple[list[str], list[str]] | None] = {}
+        self._files: dict[str, Path | None] = {}  # config name -> its file (answers of file())
 
     # ------------------------------------------------------------------ listing
     def _list(self, group: str) -> tuple[list[str], list[str]] | None:
@@ -83,6 +84,14 @@ class ConfigRepo:
 
     def file(self, name: str) -> Path | None:
         """The file of config ``name``, or None when there is none."""
+        try:
+            return self._files[name]
+        except KeyError:
+            pass
+        found = self._files[name] = self._file(name)
+        return found
+
+    def _file(self, name: str) -> Path | None:
         name = name.strip("/")
         if not name or name.endswith("/"):
             return None
@@ -132,6 +141,7 @@ class ConfigRepo:
 
     def invalidate(self, path: Path | None = None) -> None:
         """Forget cached listings (all of them, or those of ``path``'s directory and parents)."""
+        self._files.clear()
         if path is None:
             self._listing.clear()
             return
