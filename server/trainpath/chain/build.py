@@ -303,7 +303,7 @@ class Builder:
     def compose_into(self, chain: Chain, repo: Any, name: str, overrides, job_path: Path | None = None) -> None:
         from trainpath.compose import compose
 
-        key = (getattr(repo, "config_dir", id(repo)), _strip_yaml(name), tuple(o.text for o in overrides), job_path)
+        key = (getattr(repo, "config_dir", id(repo)), _strip_yaml(name), tuple((o.text, o.span) for o in overrides), job_path)
         cached = self._compose_cache.get(key)
         if cached is None:
             cached = self._compose_dropping_bad_overrides(repo, name, list(overrides), job_path)
