@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from trainpath.parsing.positions import Span
-from trainpath.pyindex.summary import Parsed, def_spans, node_span
+from trainpath.pyindex.summary import Parsed, def_spans, node_span, _dotted
 from trainpath.pyindex.types import Choices, Halting, Symbol, TrainForward
 
 if TYPE_CHECKING:
@@ -32,15 +32,6 @@ if TYPE_CHECKING:
 FnDef = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def _dotted(node: ast.AST) -> tuple[str, ...]:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ()
-    parts.append(node.id)
-    return tuple(reversed(parts))
 
 
 def _configish(name: str) -> bool:

@@ -17,7 +17,7 @@ import re
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from trainpath.pyindex.summary import Parsed, comments_by_line, node_span
+from trainpath.pyindex.summary import Parsed, comments_by_line, node_span, _dotted
 from trainpath.pyindex.types import ConfigClass, Field, Param, Symbol
 
 if TYPE_CHECKING:
@@ -375,12 +375,3 @@ def _helper_returns(index: PyIndex, module: str, cinfo: ClassInfo, fn: ast.Funct
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-def _dotted(node: ast.AST) -> tuple[str, ...]:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ()
-    parts.append(node.id)
-    return tuple(reversed(parts))

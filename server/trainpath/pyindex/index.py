@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from trainpath.findings import Finding
-from trainpath.pyindex.summary import Binding, FileCache, ModuleSummary, Parsed, def_spans
+from trainpath.pyindex.summary import Binding, FileCache, ModuleSummary, Parsed, def_spans, _dotted
 from trainpath.pyindex.types import Choices, ConfigClass, Halting, Param, Symbol, TrainForward
 
 ClassInfo = tuple[Symbol, Parsed, ast.ClassDef]
@@ -433,15 +433,6 @@ def _walk_defs(body: list[ast.stmt], parent: ast.ClassDef | None) -> Iterator[tu
             yield from _walk_defs(stmt.body, parent)
 
 
-def _dotted(node: ast.AST) -> tuple[str, ...]:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ()
-    parts.append(node.id)
-    return tuple(reversed(parts))
 
 
 def dotted(node: ast.AST) -> tuple[str, ...]:
