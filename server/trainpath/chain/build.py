@@ -423,7 +423,16 @@ class Builder:
         link.info["symbol"] = sym
         if kind == "model":
             self._warm_model_facts(sym, path, keypath)
+        self._warm_class_doc(sym)
         return link
+
+    def _warm_class_doc(self, sym) -> None:
+        """Signature and docstring (hover) while the module's AST is cached: hovers answer from the index."""
+        try:
+            self.project.pyindex.signature(sym)
+            self.project.pyindex.docstring(sym)
+        except Exception:  # noqa: BLE001 - a cache warm-up only
+            pass
 
     def _warm_model_facts(self, sym, path: Path, keypath: tuple) -> None:
         """Compute the model facts the rules will ask for now, while the module's AST is in the cache.

@@ -357,10 +357,13 @@ class PyIndex:
 
     # -------------------------------------------------------------- questions
     def docstring(self, sym: Symbol) -> str | None:
-        node = self._def_node(sym)
-        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            return ast.get_docstring(node)
-        return None
+        def compute() -> str | None:
+            node = self._def_node(sym)
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                return ast.get_docstring(node)
+            return None
+
+        return self._cached(("docstring", sym), compute)  # type: ignore[return-value]
 
     def signature(self, sym: Symbol) -> tuple[list[Param], bool] | None:
         """Parameters the symbol accepts when called, and whether it takes ``**kwargs``."""
