@@ -81,8 +81,10 @@ class RuleInput:
 
 
 class Builder:
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, warm_hover: bool = False) -> None:
         self.project = project
+        #: the editor asks for class signatures and docstrings (hover): compute them while the AST is hot
+        self.warm_hover = warm_hover
         self.model = ProjectModel(project)
         self._compose_cache: dict[tuple, Any] = {}
         self._composed_roots: set[tuple[Path, str]] = set()
@@ -423,7 +425,8 @@ class Builder:
         link.info["symbol"] = sym
         if kind == "model":
             self._warm_model_facts(sym, path, keypath)
-        self._warm_class_doc(sym)
+        if self.warm_hover:
+            self._warm_class_doc(sym)
         return link
 
     def _warm_class_doc(self, sym) -> None:

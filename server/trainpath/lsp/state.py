@@ -115,7 +115,7 @@ class ProjectState:
         start = time.perf_counter()
         with self.lock:
             project = project or Project(self.root, self.settings())
-            builder = Builder(project)
+            builder = Builder(project, warm_hover=True)
             model = builder.build()
             self.project, self.builder, self.model = project, builder, model
             self._deps = None
