@@ -73,7 +73,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "chain":
             from trainpath.cli.chain_cmd import run
         else:
+            # read `initialize` and start indexing before the language server's heavy imports
+            from trainpath.lsp.early import start
+
+            stream, early = start()
             from trainpath.lsp.server import run
+
+            return run(args, stdin=stream, early=early)
         return run(args)
     except KeyboardInterrupt:
         return EXIT_USAGE

@@ -23,6 +23,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
 from trainpath import __version__
+from trainpath.lsp.early import settings_section
 from trainpath.lsp.convert import path_to_uri, to_diagnostic, uri_to_path
 from trainpath.lsp.state import ProjectState
 from trainpath.parsing import sources
@@ -76,6 +77,8 @@ class TrainpathServer(LanguageServer):
         self._deadline: dict[Path, float] = {}
         self._structural: dict[Path, set[Path]] = {}
         self.debounce = DEBOUNCE
+        #: the early indexer's handle (``lsp/early.py``), when it ran
+        self.early = None
 
     # -- capabilities ------------------------------------------------------------------
     @property
@@ -222,7 +225,7 @@ class TrainpathServer(LanguageServer):
                 answer = None
             for root, value in zip(roots, answer or ()):
                 if isinstance(value, dict):
-                    per_folder[root] = {**self.editor_settings, **_settings_section({"trainpath": value})}
+                    per_folder[root] = {**self.editor_settings, **settings_section({"trainpath": value})}
         loop = asyncio.get_running_loop()
         for root, settings in per_folder.items():
             state = self.states.get(root)
@@ -246,6 +249,27 @@ class TrainpathServer(LanguageServer):
 server = TrainpathServer()
 
 
+def _publish_early(ls: TrainpathServer) -> None:
+    """Push the diagnostics the early indexer found (see ``lsp/early.py``) while our own index builds.
+
+    Only for clients that cannot pull, only for folders whose own index is not
+    ready yet, and only when the early indexer saw the same folders.
+    """
+    early = getattr(ls, "early", None)
+    if early is None or ls.pulls_diagnostics:
+        return
+    result = early.wait(10.0)
+    if not result or set(result) != set(ls.states):
+        return
+    for root, diagnostics in result.items():
+        state = ls.states.get(root)
+        if state is None or state.model is not None:
+            continue
+        for path in sorted(diagnostics):
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=path_to_uri(path), diagnostics=[to_diagnostic(f) for f in diagnostics[path]]))
+
+
 def _build_all(ls: TrainpathServer) -> None:
     for state in list(ls.states.values()):
         try:
@@ -260,7 +284,7 @@ def _build_all(ls: TrainpathServer) -> None:
 def initialize(ls: TrainpathServer, params: types.InitializeParams) -> None:
     options = params.initialization_options
     if isinstance(options, dict):
-        ls.editor_settings = _settings_section(options)
+        ls.editor_settings = settings_section(options)
     folders = [uri_to_path(f.uri) for f in (params.workspace_folders or [])]
     if not folders:
         root = params.root_uri and uri_to_path(params.root_uri)
@@ -287,6 +311,7 @@ async def initialized(ls: TrainpathServer, params: types.InitializedParams) -> N
         except Exception as exc:  # noqa: BLE001
             ls.log(f"trainpath: could not watch files: {exc}")
     loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, _publish_early, ls)
     await loop.run_in_executor(None, ls.wait_for_index)
     await ls.apply_settings(publish=False)
     for state in ls.states.values():
@@ -357,7 +382,7 @@ def did_change_watched_files(ls: TrainpathServer, params: types.DidChangeWatched
 async def did_change_configuration(ls: TrainpathServer, params: types.DidChangeConfigurationParams) -> None:
     settings = params.settings
     if isinstance(settings, dict) and settings:
-        ls.editor_settings = _settings_section(settings)
+        ls.editor_settings = settings_section(settings)
     await ls.apply_settings()
 
 
@@ -385,14 +410,6 @@ def _publish_cleared(self: TrainpathServer, state: ProjectState) -> None:
 TrainpathServer.publish_cleared = _publish_cleared
 
 
-def _settings_section(options: dict) -> dict:
-    section = options.get("trainpath", options)
-    if not isinstance(section, dict):
-        return {}
-    allowed = {"rules", "jobFiles", "staleSuffixes", "modelPrefix", "evaluatorPrefix", "configDirs", "exclude", "dataModes"}
-    return {k: v for k, v in section.items() if k in allowed}
-
-
 def register_features() -> None:
     """Import every feature module; each registers its handlers on ``server``."""
     import importlib
@@ -407,12 +424,14 @@ def register_features() -> None:
                 raise
 
 
-def run(args) -> int:
+def run(args, stdin=None, early=None) -> int:
+    """Serve over stdio; ``stdin``/``early`` come from :func:`trainpath.lsp.early.start` when it ran."""
     if getattr(args, "log_file", None):
         logging.basicConfig(filename=args.log_file, level=logging.INFO)
     register_features()
     tune_gc()
-    server.start_io()
+    server.early = early
+    server.start_io(stdin=stdin)
     return 0
 
 
