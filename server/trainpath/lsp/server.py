@@ -157,6 +157,13 @@ class TrainpathServer(LanguageServer):
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=path_to_uri(path), diagnostics=diags, version=version))
 
+    def publish_cleared(self, state: ProjectState) -> None:
+        """Clear the diagnostics of a folder that left the workspace (push clients)."""
+        if self.pulls_diagnostics:
+            return
+        for path in state.diagnostics:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=path_to_uri(path), diagnostics=[]))
+
     def schedule(self, state: ProjectState, path: Path, structural: bool = False) -> None:
         """Re-check ``path`` after the debounce; a burst of changes costs one re-check.
 
@@ -400,14 +407,6 @@ def did_change_workspace_folders(ls: TrainpathServer, params: types.DidChangeWor
             ls.schedule(state, path, structural=True)
 
 
-def _publish_cleared(self: TrainpathServer, state: ProjectState) -> None:
-    if self.pulls_diagnostics:
-        return
-    for path in state.diagnostics:
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=path_to_uri(path), diagnostics=[]))
-
-
-TrainpathServer.publish_cleared = _publish_cleared
 
 
 def register_features() -> None:
