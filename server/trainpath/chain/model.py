@@ -94,41 +94,79 @@ class Chain:
 
 
 class Graph:
-    """Every link of every chain, indexed by the file that writes it and the file it leads to."""
+    """Every link of every chain, indexed by the file that writes it and the file it leads to.
+
+    Links are added by *holder* (any hashable: a chain's key, ``("file", path)``
+    for a config's name links), so the language server can replace what one
+    chain contributes without rebuilding the graph.  A link several holders
+    share (the same ``name:`` link in many chains) stays while one holds it;
+    the newest object wins.
+    """
 
     def __init__(self, links: Iterable[Link] = ()) -> None:
-        self._links: list[Link] = []
-        self._seen: set[tuple] = set()
-        self._by_source: dict[Path, list[Link]] = defaultdict(list)
-        self._by_target: dict[Path, list[Link]] = defaultdict(list)
+        self._links: dict[tuple, Link] = {}
+        self._count: dict[tuple, int] = defaultdict(int)
+        self._held: dict[Any, list[tuple]] = {}
+        self._by_source: dict[Path, dict[tuple, Link]] = defaultdict(dict)
+        self._by_target: dict[Path, dict[tuple, Link]] = defaultdict(dict)
         for link in links:
             self.add(link)
 
+    @staticmethod
+    def _key(link: Link) -> tuple:
+        return (link.kind, link.source, link.target, link.name)
+
+    def set_holder(self, holder: Any, links: Iterable[Link]) -> None:
+        """Replace what ``holder`` contributes with ``links`` (empty: remove the holder)."""
+        self.drop_holder(holder)
+        keys: list[tuple] = []
+        for link in links:
+            key = self._key(link)
+            if key in keys:
+                continue
+            keys.append(key)
+            self._count[key] += 1
+            self._links[key] = link
+            if link.source:
+                self._by_source[link.source.path][key] = link
+            if link.target:
+                self._by_target[link.target.path][key] = link
+        if keys:
+            self._held[holder] = keys
+
+    def drop_holder(self, holder: Any) -> None:
+        for key in self._held.pop(holder, ()):
+            self._count[key] -= 1
+            if self._count[key] > 0:
+                continue
+            del self._count[key]
+            link = self._links.pop(key)
+            for index, ref in ((self._by_source, link.source), (self._by_target, link.target)):
+                if ref is not None:
+                    bucket = index.get(ref.path)
+                    if bucket is not None:
+                        bucket.pop(key, None)
+                        if not bucket:
+                            del index[ref.path]
+
     def add(self, link: Link) -> None:
-        key = (link.kind, link.source, link.target, link.name)
-        if key in self._seen:
-            return
-        self._seen.add(key)
-        self._links.append(link)
-        if link.source:
-            self._by_source[link.source.path].append(link)
-        if link.target:
-            self._by_target[link.target.path].append(link)
+        """Add one link on its own (held by itself)."""
+        self.set_holder(("single",) + self._key(link), [link])
 
     def __iter__(self) -> Iterator[Link]:
-        return iter(self._links)
+        return iter(list(self._links.values()))
 
     def __len__(self) -> int:
         return len(self._links)
 
     def links_in(self, path: Path) -> list[Link]:
         """Links written in ``path`` (forward: what this file leads to)."""
-        return list(self._by_source.get(path, ()))
+        return list(self._by_source.get(path, {}).values())
 
     def link_at(self, path: Path, line: int, col: int) -> Link | None:
         """The link whose name is under the cursor (the narrowest one)."""
         best: Link | None = None
-        for link in self._by_source.get(path, ()):
+        for link in list(self._by_source.get(path, {}).values()):  # a re-check may run meanwhile
             s = link.source.span
             if s.contains(line, col):
                 if best is None or _width(s) < _width(best.source.span):
@@ -137,9 +175,9 @@ class Graph:
 
     def links_to(self, path: Path, line: int | None = None) -> list[Link]:
         """Links that lead to ``path`` (backward: what leads here), optionally to the definition on ``line``."""
-        out = self._by_target.get(path, ())
+        out = list(self._by_target.get(path, {}).values())
         if line is None:
-            return list(out)
+            return out
         return [link for link in out if link.target and link.target.span.line == line]
 
 

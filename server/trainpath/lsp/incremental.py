@@ -1,6 +1,6 @@
 """Bookkeeping for incremental re-checks: which chains a file change reaches, and a graph that updates in place.
 
-Three small indexes keep a keystroke's re-check proportional to what it
+Two small indexes keep a keystroke's re-check proportional to what it
 touches rather than to the size of the project:
 
 - :class:`PyDeps` — each project Python file's imports (read with a regex,
@@ -11,20 +11,18 @@ touches rather than to the size of the project:
 - :func:`chain_python_files` / :func:`link_python_files` — the Python files a
   chain or a config's ``name:`` links rest on (scripts, model modules, the
   module a missing class was looked for in).
-- :class:`LiveGraph` — a drop-in for :class:`~trainpath.chain.model.Graph`
-  whose links are reference-counted by holder (a chain or a config file's name
-  links), so replacing one chain's links costs that chain only.
+- the graph itself updates in place: :class:`~trainpath.chain.model.Graph`
+  holds links by holder (a chain, or a config file's name links), so
+  replacing one chain's links costs that chain only.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from trainpath.chain.model import Chain, Link
-from trainpath.parsing.positions import Span
 
 _IMPORT = re.compile(
     r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))",
@@ -169,88 +167,3 @@ def chain_python_files(chain: Chain, pyindex: Any) -> set[Path]:
     if chain.model is not None and getattr(chain.model, "path", None) is not None:
         out.add(Path(chain.model.path))
     return out
-
-
-class LiveGraph:
-    """A :class:`~trainpath.chain.model.Graph` whose links can be replaced holder by holder.
-
-    A holder is any hashable (a chain key, or ``("file", path)`` for a config's
-    name links).  A link shared by several holders (the same ``name:`` link in
-    many chains) stays while one of them holds it; the newest object wins.
-    """
-
-    def __init__(self) -> None:
-        self._links: dict[tuple, Link] = {}
-        self._count: dict[tuple, int] = defaultdict(int)
-        self._held: dict[Any, list[tuple]] = {}
-        self._by_source: dict[Path, dict[tuple, Link]] = defaultdict(dict)
-        self._by_target: dict[Path, dict[tuple, Link]] = defaultdict(dict)
-
-    @staticmethod
-    def _key(link: Link) -> tuple:
-        return (link.kind, link.source, link.target, link.name)
-
-    def set_holder(self, holder: Any, links: Iterable[Link]) -> None:
-        """Replace what ``holder`` contributes with ``links`` (empty: remove the holder)."""
-        self.drop_holder(holder)
-        keys: list[tuple] = []
-        for link in links:
-            key = self._key(link)
-            if key in keys:
-                continue
-            keys.append(key)
-            self._count[key] += 1
-            self._links[key] = link
-            if link.source:
-                self._by_source[link.source.path][key] = link
-            if link.target:
-                self._by_target[link.target.path][key] = link
-        if keys:
-            self._held[holder] = keys
-
-    def drop_holder(self, holder: Any) -> None:
-        for key in self._held.pop(holder, ()):
-            self._count[key] -= 1
-            if self._count[key] > 0:
-                continue
-            del self._count[key]
-            link = self._links.pop(key)
-            for index, ref in ((self._by_source, link.source), (self._by_target, link.target)):
-                if ref is not None:
-                    bucket = index.get(ref.path)
-                    if bucket is not None:
-                        bucket.pop(key, None)
-                        if not bucket:
-                            del index[ref.path]
-
-    # -- the Graph interface ---------------------------------------------------------
-    def add(self, link: Link) -> None:
-        self.set_holder(("single",) + self._key(link), [link])
-
-    def __iter__(self) -> Iterator[Link]:
-        return iter(list(self._links.values()))
-
-    def __len__(self) -> int:
-        return len(self._links)
-
-    def links_in(self, path: Path) -> list[Link]:
-        return list(self._by_source.get(path, {}).values())
-
-    def link_at(self, path: Path, line: int, col: int) -> Link | None:
-        best: Link | None = None
-        for link in list(self._by_source.get(path, {}).values()):  # a re-check may run meanwhile
-            s = link.source.span
-            if s.contains(line, col):
-                if best is None or _width(s) < _width(best.source.span):
-                    best = link
-        return best
-
-    def links_to(self, path: Path, line: int | None = None) -> list[Link]:
-        out = list(self._by_target.get(path, {}).values())
-        if line is None:
-            return out
-        return [link for link in out if link.target and link.target.span.line == line]
-
-
-def _width(span: Span) -> tuple[int, int]:
-    return (span.end_line - span.line, span.end_col - span.col)

@@ -35,7 +35,8 @@ from trainpath.chain.build import Builder, ProjectModel, RuleInput
 from trainpath.chain.model import Chain
 from trainpath.chain.project import Project
 from trainpath.findings import Finding
-from trainpath.lsp.incremental import LiveGraph, PyDeps, chain_python_files, link_python_files
+from trainpath.chain.model import Graph
+from trainpath.lsp.incremental import PyDeps, chain_python_files, link_python_files
 from trainpath.settings import Settings, load_settings
 
 _KIND_RANK = {"job": 0, "script": 1, "config": 2}
@@ -77,7 +78,7 @@ class ProjectState:
         self._script_chain: dict[Path, _ChainKey] = {}
         self._job_use: dict[tuple, set[_ChainKey]] = defaultdict(set)
         self._where: dict[Path, set[_Group]] = defaultdict(set)
-        self._graph = LiveGraph()
+        self._graph = Graph()
         self._deps: PyDeps | None = None
         #: config file -> the Python files its name links rest on (None: not computed yet)
         self._links_py: dict[Path, frozenset[Path]] = {}
@@ -126,7 +127,7 @@ class ProjectState:
             self._by_file_index.clear()
             self._script_chain.clear()
             self._job_use.clear()
-            self._graph = LiveGraph()
+            self._graph = Graph()
             for chain in model.chains:
                 self._index_chain(chain)
             for path, links in model.name_links.items():
