@@ -62,7 +62,7 @@ def run_rules(model, select: Iterable[str] | None = None, ignore: Iterable[str] 
                 continue
             seen.add(key)
             out.append(replace(f, severity=severity))
-    _mark_links(model, out)
+    mark_links(model.chains, out)
     out.sort(key=Finding.sort_key)
     return out
 
@@ -103,12 +103,12 @@ def _prefetch(model) -> None:
             continue
 
 
-def _mark_links(model, findings: list[Finding]) -> None:
+def mark_links(chains, findings: list[Finding]) -> None:
     """Attach each finding's code to the narrowest link of each chain whose text holds it."""
     by_path: dict = {}
     for f in findings:
         by_path.setdefault(f.path, []).append(f)
-    for chain in model.chains:
+    for chain in chains:
         for link in chain.links:
             link.codes = []
         for f in (f for p in {l.source.path for l in chain.links if l.source} for f in by_path.get(p, ())):

@@ -119,14 +119,12 @@ def _with_codes(chain: Chain, state) -> Chain:
     the CLI runs them all at once and does.  Marking a copy the way
     ``run_rules`` marks links gives the review the CLI's codes.
     """
-    from types import SimpleNamespace
-
-    from trainpath.rules import _mark_links
+    from trainpath.rules import mark_links
 
     copy = replace(chain, links=[replace(link, codes=list(link.codes)) for link in chain.links], codes=set(chain.codes))
     paths = {link.source.path for link in copy.links if link.source is not None}
     findings = [f for path in paths for f in state.findings_for(path)]
-    _mark_links(SimpleNamespace(chains=[copy]), findings)
+    mark_links([copy], findings)
     return copy
 
 
