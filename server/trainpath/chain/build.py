@@ -24,9 +24,8 @@ from trainpath.chain.model import Chain, Graph, Link, Ref
 from trainpath.chain.names import PyName, dotted_target, split_at_name
 from trainpath.chain.project import Project
 from trainpath.findings import Finding, did_you_mean
-from trainpath.parsing.positions import Span
+from trainpath.parsing.positions import FILE_START, Span
 
-ORIGIN = Span(0, 0, 0, 0)
 DEFAULT_MODEL_PREFIX = "models."
 DEFAULT_EVALUATOR_PREFIX = "evaluators."
 
@@ -139,7 +138,7 @@ class Builder:
 
     def config_chain(self, config_dir: Path, name: str) -> Chain:
         path = config_dir / f"{name}.yaml"
-        chain = Chain(Ref(path, ORIGIN), "config", title=f"config {name}", config_dir=config_dir, config_name=name)
+        chain = Chain(Ref(path, FILE_START), "config", title=f"config {name}", config_dir=config_dir, config_name=name)
         self.compose_into(chain, self.project.repo(config_dir), name, ())
         return chain
 
@@ -181,7 +180,7 @@ class Builder:
             found = self.project.pyindex.module_path(mod)
             if found is not None and found.is_dir():
                 found = found / "__main__.py" if (found / "__main__.py").exists() else None
-            link = Link("script", mod, Ref(job_path, job.module.span), Ref(found, ORIGIN) if found else None, ok=found is not None)
+            link = Link("script", mod, Ref(job_path, job.module.span), Ref(found, FILE_START) if found else None, ok=found is not None)
             if found is None:
                 link.problem = f"no module `{mod}`"
             chain.links.append(link)
@@ -195,7 +194,7 @@ class Builder:
                 base = (base / job.cwd)
             candidates = [base / text] if job.cwd else [self.project.root / text, job_path.parent / text]
             found = next((p for p in candidates if p.is_file()), None)
-            link = Link("script", text, Ref(job_path, job.script.span), Ref(found.resolve(), ORIGIN) if found else None, ok=found is not None)
+            link = Link("script", text, Ref(job_path, job.script.span), Ref(found.resolve(), FILE_START) if found else None, ok=found is not None)
             if found is None:
                 folder = candidates[0].parent
                 siblings = [p.name for p in folder.glob("*.py")] if folder.is_dir() else []
@@ -250,7 +249,7 @@ class Builder:
             extra = self._extra_config_file(job_path, job, name)
             if not link.ok and extra is not False:
                 link.ok, link.problem, link.suggestion = True, None, None
-                link.target = Ref(extra, ORIGIN) if extra is not None else None
+                link.target = Ref(extra, FILE_START) if extra is not None else None
             return chain
         self.config_link(chain, config_dir, name, src)
         if chain.links[-1].ok:
@@ -294,7 +293,7 @@ class Builder:
         repo = self.project.repo(config_dir)
         chain.config_dir, chain.config_name = config_dir, _strip_yaml(name)
         path = repo.file(name) if repo.exists(name) else None
-        link = Link("config", name, src, Ref(path, ORIGIN) if path else None, ok=path is not None)
+        link = Link("config", name, src, Ref(path, FILE_START) if path else None, ok=path is not None)
         if path is None:
             top = [p.stem for p in config_dir.glob("*.yaml")]
             link.problem = f"no config `{name}` in `{self.project.rel(config_dir)}`"
@@ -303,8 +302,6 @@ class Builder:
 
     # -- composition -----------------------------------------------------------------------
     def compose_into(self, chain: Chain, repo: Any, name: str, overrides, job_path: Path | None = None) -> None:
-        from trainpath.compose import compose
-
         key = (getattr(repo, "config_dir", id(repo)), _strip_yaml(name), tuple((o.text, o.span) for o in overrides), job_path)
         cached = self._compose_cache.get(key)
         if cached is None:
@@ -329,7 +326,7 @@ class Builder:
             group = entry.group or ""
             kind = "arch" if group == "arch" else "default"
             label = f"{group}: {entry.option}" if group else str(entry.option)
-            target = Ref(entry.path, ORIGIN) if entry.path is not None else None
+            target = Ref(entry.path, FILE_START) if entry.path is not None else None
             chain.links.append(Link(kind, label, src, target, ok=entry.path is not None or entry.option is None or entry.optional,
                                     info={"group": entry.group, "option": entry.option, "package": entry.package}))
 

@@ -27,9 +27,8 @@ from pathlib import Path
 from trainpath.chain.locate import key_ref
 from trainpath.chain.model import Chain, Link, Ref
 from trainpath.chain.query import chain_at, chains_using, composed_keypath, job_override_at
-from trainpath.parsing.positions import Span
+from trainpath.parsing.positions import FILE_START, Span
 
-ORIGIN = Span(0, 0, 0, 0)
 #: link kinds whose target is a file named by its path (document links, references of a file)
 PATH_KINDS = ("script", "config", "default", "arch")
 #: link kinds written in configs that name Python
@@ -112,7 +111,7 @@ def _python_name_target(model, link: Link, line: int, col: int) -> Target | None
             file = model.project.pyindex.module_path(module)
             if file is None or not file.is_file():
                 return None
-            return Target(file, ORIGIN, ORIGIN, span)
+            return Target(file, FILE_START, FILE_START, span)
     sym = link.info.get("symbol")  # the '@' itself
     return Target(sym.path, sym.line_span, sym.span, link.source.span) if sym is not None else None
 
@@ -144,7 +143,7 @@ def _job_override_target(model, path: Path, line: int, col: int) -> Target | Non
         if chosen is not None and chosen.text == o.text and chosen.span == o.span:
             if entry.path is None:
                 return None
-            return Target(entry.path, ORIGIN, ORIGIN, ov.word.span)
+            return Target(entry.path, FILE_START, FILE_START, ov.word.span)
     keypath = tuple(o.key.split("."))
     ref = _key_without_override(model, chain, o, keypath)
     if ref is None:
@@ -258,13 +257,13 @@ def references_at(model, path: Path, line: int, col: int) -> tuple[Ref | None, l
     if link is not None and link.target is not None and not is_self_link(link) and link.kind != "job":
         decl = link.target
     elif path.suffix == ".yaml" and model.project.is_config_file(path):
-        decl = Ref(path, ORIGIN)
+        decl = Ref(path, FILE_START)
     elif path.suffix == ".py":
         on_line = [l for l in graph.links_to(path, line) if not is_self_link(l)]
         if on_line:
             decl = on_line[0].target
-        elif any(l.target.span == ORIGIN for l in graph.links_to(path)):
-            decl = Ref(path, ORIGIN)  # a training script: anywhere in it
+        elif any(l.target.span == FILE_START for l in graph.links_to(path)):
+            decl = Ref(path, FILE_START)  # a training script: anywhere in it
     if decl is None:
         return None, []
     return decl, links_to_ref(model, decl)
@@ -272,7 +271,7 @@ def references_at(model, path: Path, line: int, col: int) -> tuple[Ref | None, l
 
 def links_to_ref(model, decl: Ref) -> list[Link]:
     """Links leading exactly to ``decl`` (a file: its origin; a class: its name), one per source, sorted."""
-    candidates = model.graph.links_to(decl.path, None if decl.span == ORIGIN else decl.span.line)
+    candidates = model.graph.links_to(decl.path, None if decl.span == FILE_START else decl.span.line)
     seen: set[Ref] = set()
     out: list[Link] = []
     for l in candidates:
@@ -377,7 +376,7 @@ def rename_edits(model, site: RenameSite, new: str) -> dict[Path, list[tuple[Spa
     config_dir = project.config_dir_of(file)
     refs: set[Ref] = {site.origin}
     for link in model.graph.links_to(file):
-        if link.kind in RENAME_KINDS and link.source is not None and link.target.span == ORIGIN:
+        if link.kind in RENAME_KINDS and link.source is not None and link.target.span == FILE_START:
             refs.add(link.source)
     if config_dir is not None:
         refs |= _defaults_naming(project, config_dir, file)

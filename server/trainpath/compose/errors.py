@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from trainpath.findings import Finding, Severity
-from trainpath.parsing.positions import Span
+from trainpath.parsing.positions import FILE_START, Span
 
 #: Where findings without a better place go (the primary name, an override without a span).
-ORIGIN_SPAN = Span(0, 0, 0, 0)
 
 
 class ComposeError(Exception):
@@ -23,7 +22,7 @@ class ComposeError(Exception):
 def fail(code: str, message: str, path: Path, span: Span | None, *, severity: Severity | None = None,
          data: tuple[tuple[str, str], ...] = ()) -> ComposeError:
     """A :class:`ComposeError` for ``code`` at ``span`` in ``path``."""
-    return ComposeError(Finding(code, message, path, span or ORIGIN_SPAN, severity=severity, data=data))
+    return ComposeError(Finding(code, message, path, span or FILE_START, severity=severity, data=data))
 
 
 def override_error(code: str, message: str, config_dir: Path, override: Any, where: str = "key",

@@ -61,3 +61,7 @@ def col_from_utf16(line_text: str, units: int) -> int:
             return i
         count += 2 if ord(ch) > 0xFFFF else 1
     return len(line_text)
+
+
+#: the start of a file: where a link to a whole file points, and where findings without a better place go
+FILE_START = Span(0, 0, 0, 0)

@@ -30,9 +30,8 @@ from lsprotocol import types
 from trainpath.chain.query import chain_at
 from trainpath.lsp.convert import location, path_to_uri, span_to_range
 from trainpath.lsp.server import TrainpathServer, server
-from trainpath.parsing.positions import Span
+from trainpath.parsing.positions import FILE_START, Span
 
-ORIGIN = Span(0, 0, 0, 0)
 K = types.SymbolKind
 MAX_WORKSPACE_SYMBOLS = 500
 
@@ -223,7 +222,7 @@ def _candidates(state):
         for path in project.config_files():
             if config_dir in path.parents:
                 name = path.relative_to(config_dir).with_suffix("").as_posix()
-                yield name, K.File, container, path, ORIGIN
+                yield name, K.File, container, path, FILE_START
     seen: set[tuple] = set()
     for links in state.model.name_links.values():
         for link in links:
