@@ -7,10 +7,9 @@ never from re-parsing.  Features map the cursor to a position and call these.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
 
 from trainpath.chain.locate import lookup  # noqa: F401  (re-exported for features)
-from trainpath.chain.model import Chain, Link
+from trainpath.chain.model import Chain
 
 
 def chains_using(model, path: Path) -> list[Chain]:
@@ -51,11 +50,6 @@ def composed_keypath(chain: Chain, path: Path, doc_keypath: tuple) -> tuple | No
     return prefix + tuple(doc_keypath)
 
 
-def links_to(model, path: Path, line: int | None = None) -> list[Link]:
-    """Every link that leads to ``path`` (or to the definition on ``line`` of it)."""
-    return model.graph.links_to(path, line)
-
-
 def job_override_at(chain: Chain, line: int, col: int):
     """The job override (``JobOverride``) under the cursor on a job line."""
     job = chain.job
@@ -65,7 +59,3 @@ def job_override_at(chain: Chain, line: int, col: int):
         if ov.word.span.contains(line, col):
             return ov
     return None
-
-
-def iter_links(model) -> Iterator[Link]:
-    return iter(model.graph)
