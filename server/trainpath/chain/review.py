@@ -27,7 +27,6 @@ class Step:
 
 def steps(model, chain: Chain, findings_by_place: dict | None = None) -> list[Step]:
     """One step per link of the chain, with the findings that sit on each link."""
-    rel = model.project.rel
     out: list[Step] = []
     for link in chain.links:
         messages = []
