@@ -35,9 +35,15 @@ def decode(path: Path, data: bytes) -> Source:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return _problem(path, f"skipped `{path.name}`: not UTF-8 (bad byte at offset {exc.start})")
+    return _normalised(path, text)
+
+
+def _normalised(path: Path, text: str) -> Source:
     if text.startswith("\ufeff"):
         text = text[1:]
-    return Source(path, text.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Source(path, text)
 
 
 #: Open editor buffers: path -> text.  The language server fills this so every
@@ -49,8 +55,12 @@ def read_source(path: Path) -> Source:
     """Read ``path`` as text (the editor's buffer when it is open), or explain why not."""
     if OVERLAY:
         text = OVERLAY.get(Path(path))
-        if text is not None:
-            return decode(Path(path), text.encode("utf-8", "surrogatepass"))
+        if text is not None:  # already text: only the checks that apply to text
+            if len(text) > MAX_FILE_BYTES:
+                return _problem(path, f"skipped `{Path(path).name}`: over the {MAX_FILE_BYTES}-byte limit")
+            if "\x00" in text:
+                return _problem(path, f"skipped `{Path(path).name}`: binary file")
+            return _normalised(Path(path), text)
     try:
         size = os.stat(path).st_size
         if size > MAX_FILE_BYTES:
