@@ -106,8 +106,10 @@ def did_you_mean(name: str, candidates, cutoff: float = 0.6) -> str | None:
     if len(pool) > 64:  # a big group: difflib only on the candidates sharing most character pairs
         grams = _bigrams(name)
         pool = heapq.nlargest(32, pool, key=lambda c: len(grams & _bigrams(c)))
-    best = difflib.get_close_matches(name, pool, n=1, cutoff=cutoff) if pool else []
-    result = best[0] if best else None
+    best = difflib.get_close_matches(name, pool, n=len(pool), cutoff=cutoff) if pool else []
+    # a near name left behind as `_old`/`_backup`... is never the fix when a current one is near enough
+    current = [c for c in best if not _stale(c) or _stale(name)]
+    result = (current or best or [None])[0]
     if len(_DYM_CACHE) > 4096:
         _DYM_CACHE.clear()
     _DYM_CACHE[key] = result
@@ -115,6 +117,12 @@ def did_you_mean(name: str, candidates, cutoff: float = 0.6) -> str | None:
 
 
 _DYM_CACHE: dict[tuple, str | None] = {}
+
+
+def _stale(name: str) -> bool:
+    from trainpath.settings import DEFAULT_STALE
+
+    return name.endswith(DEFAULT_STALE)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -35,3 +35,20 @@ def test_silent_on_existing_optional_and_relative_defaults(project) -> None:
         "config/extras.yaml": "puzzle_emb_ndim: 8\n",
     })
     assert check(root) == []
+
+
+def test_suggests_the_current_option_not_a_stale_copy_of_it(project) -> None:
+    # `trm_olx` is nearer to `trm_old` by difflib's ratio, but a name left behind with a stale
+    # suffix is never the fix when the current option is near enough
+    root = project({"config/cfg.yaml": CFG.replace("arch: trm", "arch: trm_olx"),
+                    "config/arch/trm_old.yaml": "name: recursive_reasoning.trm@TRM\n"})
+    [f] = only(check(root), "missing-default")
+    assert where(root, f) == ("config/cfg.yaml", Span(1, 10, 1, 17), "trm_olx")
+    assert f.message == "no config `arch/trm_olx`; did you mean `trm`?"
+
+
+def test_suggests_a_stale_copy_when_the_typo_is_of_a_stale_name(project) -> None:
+    root = project({"config/cfg.yaml": CFG.replace("arch: trm", "arch: trm_origianl"),
+                    "config/arch/trm_original.yaml": "name: recursive_reasoning.trm@TRM\n"})
+    [f] = only(check(root), "missing-default")
+    assert f.message == "no config `arch/trm_origianl`; did you mean `trm_original`?"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from trainpath.parsing.positions import Span
+
+#: a plain ``${a.b}`` / ``${.x}`` reference (no resolver, no nesting): group 1 is the key path
+INTERPOLATION = re.compile(r"\$\{([^${}:]*)\}")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from trainpath.chain.locate import key_ref
 from trainpath.chain.model import Chain, Link, Ref
+from trainpath.chain.names import INTERPOLATION
 from trainpath.chain.query import chain_at, chains_using, composed_keypath, job_override_at
 from trainpath.parsing.positions import FILE_START, Span
 
@@ -35,7 +36,6 @@ PATH_KINDS = ("script", "config", "default", "arch")
 NAME_KINDS = ("model", "loss", "evaluator", "target")
 #: link kinds a config rename edits
 RENAME_KINDS = ("config", "default", "arch")
-_INTERP = re.compile(r"\$\{([^${}:]*)\}")
 _NAME_OK = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 
 
@@ -193,7 +193,7 @@ def _interpolation_target(model, doc, doc_keypath: tuple, scalar, line: int, col
     if scalar.span.line != scalar.span.end_line or line != scalar.span.line:
         return None
     hit = None
-    for m in _INTERP.finditer(scalar.raw):
+    for m in INTERPOLATION.finditer(scalar.raw):
         span = Span(line, scalar.span.col + m.start(), line, scalar.span.col + m.end())
         if span.contains(line, col):
             hit = (m.group(1), span)

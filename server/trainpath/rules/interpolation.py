@@ -11,14 +11,13 @@ add the key).
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
 from trainpath.chain.locate import narrow, value_ref
+from trainpath.chain.names import INTERPOLATION
 from trainpath.findings import Finding, did_you_mean
 
 CODES = ("unresolved-interpolation",)
-_REF = re.compile(r"\$\{([^${}:]*)\}")
 
 
 def _strings(node, path=()):
@@ -76,7 +75,7 @@ def check(model) -> Iterable[Finding]:
         if chain.root_kind != "job" and (chain.config_dir, chain.config_name) in used_by_jobs:
             continue
         for keypath, text in _strings(config):
-            for m in _REF.finditer(text):
+            for m in INTERPOLATION.finditer(text):
                 if _escaped(text, m.start()):
                     continue  # `\${x}` is the literal text `${x}` to OmegaConf
                 ref = m.group(1)
