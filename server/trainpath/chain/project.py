@@ -46,13 +46,12 @@ class Project:
                 rel = _join(rel_dir, name)
                 if self.settings.is_excluded(rel):
                     continue
-                path = Path(dirpath) / name
                 if name.endswith(".py"):
-                    py.append(path)
+                    py.append(Path(dirpath, name))
                 elif name.endswith(".yaml"):
-                    yml.append(path)
-                if self.is_job_file(path):
-                    jobs.append(path)
+                    yml.append(Path(dirpath, name))
+                if self._is_job_rel(rel, name):
+                    jobs.append(Path(dirpath, name))
         return py, yml, jobs
 
     def rel(self, path: Path) -> str:
@@ -62,8 +61,10 @@ class Project:
             return Path(path).as_posix()
 
     def is_job_file(self, path: Path) -> bool:
-        rel = self.rel(path)
-        name = Path(path).name
+        return self._is_job_rel(self.rel(path), Path(path).name)
+
+    def _is_job_rel(self, rel: str, name: str) -> bool:
+        """Whether the file at ``rel`` (relative to the root, ``/``-separated) is a job file."""
         for pat in self.settings.job_files:
             if fnmatch.fnmatch(rel, pat) or ("/" not in pat and fnmatch.fnmatch(name, pat) and "/" not in rel):
                 return True

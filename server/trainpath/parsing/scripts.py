@@ -17,6 +17,7 @@ into code-point columns (see :mod:`trainpath.parsing.positions`).
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -268,7 +269,8 @@ class _Helper:
     default_path: Path | None
 
 
-def _importlib_names(tree: ast.Module) -> tuple[set[str], set[str]]:
+@functools.lru_cache(maxsize=64)  # asked once per function of a module: walk the module once
+def _importlib_names(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
     """Local names of the ``importlib`` module and of ``import_module``."""
     mods, funcs = {"importlib"}, set()
     for node in ast.walk(tree):
@@ -280,10 +282,10 @@ def _importlib_names(tree: ast.Module) -> tuple[set[str], set[str]]:
             for a in node.names:
                 if a.name == "import_module":
                     funcs.add(a.asname or "import_module")
-    return mods, funcs
+    return frozenset(mods), frozenset(funcs)
 
 
-def _import_module_calls(fn: ast.AST, names: tuple[set[str], set[str]]) -> list[ast.Call]:
+def _import_module_calls(fn: ast.AST, names: tuple[frozenset[str], frozenset[str]]) -> list[ast.Call]:
     mods, funcs = names
     out = []
     for node in ast.walk(fn):
@@ -337,6 +339,10 @@ def _helper(fn: ast.FunctionDef | ast.AsyncFunctionDef, module: _Module) -> _Hel
     )
 
 
+#: helper descriptions of imported modules, by (path, content digest, function name)
+_HELPERS: dict[tuple[Path, bytes | None, str], "_Helper | None"] = {}
+
+
 class _Resolver:
     """Find helper defs by following imports to project files (by path, never importing)."""
 
@@ -370,7 +376,10 @@ class _Resolver:
             return None
         for node in mod.tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-                return _helper(node, mod)
+                key = (mod.path, mod.digest, name)
+                if key not in _HELPERS:  # every script imports the same loader: describe it once
+                    _HELPERS[key] = _helper(node, mod)
+                return _HELPERS[key]
         for node in mod.tree.body:
             if isinstance(node, ast.ImportFrom):
                 for a in node.names:
@@ -441,6 +450,11 @@ def _loader_calls(tree: ast.Module, text: str, pos: _Pos, path: Path, resolver: 
     return calls
 
 
+def _segment(pos: _Pos, span: Span) -> str:
+    """The source text ``span`` covers (``ast.get_source_segment`` without splitting the file again)."""
+    return pos.text[pos.offset(span.line, span.col):pos.offset(span.end_line, span.end_col)]
+
+
 def _loader_call(call: ast.Call, helper: _Helper, text: str, pos: _Pos, path: Path) -> LoaderCall:
     arg_node: ast.AST | None = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
     prefix_node: ast.AST | None = None
@@ -456,7 +470,7 @@ def _loader_call(call: ast.Call, helper: _Helper, text: str, pos: _Pos, path: Pa
             prefix_given = True
     if any(isinstance(a, ast.Starred) for a in call.args):
         prefix_given = True
-    arg = (ast.get_source_segment(text, arg_node) or "") if arg_node is not None else ""
+    arg = _segment(pos, pos.node(arg_node)) if arg_node is not None else ""
     if prefix_given:
         ok, value = _literal(prefix_node) if prefix_node is not None else (False, None)
         if ok and value is not None:
