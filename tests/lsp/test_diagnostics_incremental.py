@@ -79,6 +79,23 @@ def test_a_sequence_of_edits_stays_equal_to_fresh_builds(root):
     assert state.rechecks == len(EDITS)
 
 
+def test_after_edits_every_file_lists_the_chains_of_a_fresh_build(root):
+    """A re-check unindexes a chain under the files it was indexed with (its ``files()``), none left stale."""
+    state = ProjectState(root)
+    state.build()
+    for rel, old, new in EDITS:
+        path = root / rel
+        sources.OVERLAY[path] = (sources.OVERLAY.get(path) or path.read_text()).replace(old, new, 1)
+        state.update({path})
+    fresh = ProjectState(root)
+    fresh.build()
+    assert _file_index(state) == _file_index(fresh)
+
+
+def _file_index(state: ProjectState) -> dict:
+    return {path: keys for path, keys in state._by_file_index.items() if keys}
+
+
 def test_a_model_edit_rebuilds_only_the_chains_that_use_it(root):
     state = ProjectState(root)
     state.build()

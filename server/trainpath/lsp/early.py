@@ -131,6 +131,9 @@ def _roots(params: dict) -> list[Path]:
 
 def start(stdin: BinaryIO | None = None) -> tuple[BinaryIO, Early | None]:
     """Read the first message, fork the early indexer; return the stream for pygls and the handle."""
+    from trainpath.lsp.heap import share_one_heap
+
+    share_one_heap()  # before any thread starts
     stdin = stdin or sys.stdin.buffer
     if os.environ.get("TRAINPATH_NO_PREFORK") or not hasattr(os, "fork"):
         return stdin, None

@@ -25,6 +25,7 @@ from pygls.protocol import LanguageServerProtocol
 from trainpath import __version__
 from trainpath.lsp.early import settings_section
 from trainpath.lsp.convert import path_to_uri, to_diagnostic, uri_to_path
+from trainpath.lsp.heap import trim_heap
 from trainpath.lsp.state import ProjectState
 from trainpath.parsing import sources
 
@@ -196,9 +197,12 @@ class TrainpathServer(LanguageServer):
             start = time.perf_counter()
 
             def work() -> set[Path]:
-                if structural:
-                    return state.structural_change(structural | paths)
-                return state.update(paths)
+                try:
+                    if structural:
+                        return state.structural_change(structural | paths)
+                    return state.update(paths)
+                finally:
+                    trim_heap()
 
             try:
                 changed = await loop.run_in_executor(self._executor, work)
@@ -260,9 +264,10 @@ def _publish_early(ls: TrainpathServer) -> None:
     """Push the diagnostics the early indexer found (see ``lsp/early.py``) while our own index builds.
 
     Only for clients that cannot pull, only for folders whose own index is not
-    ready yet, and only when the early indexer saw the same folders.
+    ready yet, and only when the early indexer saw the same folders.  The
+    handle is dropped: its findings are read once, then only take memory.
     """
-    early = getattr(ls, "early", None)
+    early, ls.early = getattr(ls, "early", None), None
     if early is None or ls.pulls_diagnostics:
         return
     result = early.wait(10.0)
@@ -285,6 +290,7 @@ def _build_all(ls: TrainpathServer) -> None:
                    f"({len(state.model.chains)} chains)")
         except Exception as exc:  # noqa: BLE001
             ls.log(f"trainpath: indexing {state.root} failed: {type(exc).__name__}: {exc}", types.MessageType.Error)
+    trim_heap()
 
 
 @server.feature(types.INITIALIZE)
