@@ -10,11 +10,15 @@ problem ends composition with one finding at the entry or override at fault.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
+from weakref import WeakKeyDictionary
 
 from trainpath.compose import hydra_schema
-from trainpath.compose.defaults import DefaultsBuilder, Overrides, ResultItem
+from trainpath.compose.defaults import DefaultsBuilder, Overrides, ResultItem, is_key_override
 from trainpath.compose.elements import Element
 from trainpath.compose.errors import ComposeError, fail, override_error
 from trainpath.compose.merge import OT, apply_override, copy_value, embed, merge_dict, uniform_tree, yaml_tree
@@ -25,9 +29,8 @@ from trainpath.parsing.positions import Span
 
 EMPTY_PRIMARY = "_dummy_empty_config_"
 
-#: id(doc) -> (doc, value without `defaults`, origin tree); YamlDocs are content-cached, so are these.
-_SOURCE_CACHE: dict[int, tuple[Any, dict, OT]] = {}
-_SOURCE_CACHE_MAX = 2048
+#: doc -> (value without `defaults`, origin tree); YamlDocs are content-cached, and these live as long as they do.
+_SOURCE_CACHE: WeakKeyDictionary[Any, tuple[dict, OT]] = WeakKeyDictionary()
 
 
 class _EmptyDoc:
@@ -42,15 +45,14 @@ class _EmptyDoc:
 
 
 def _source(doc: Any, path: Path) -> tuple[dict, OT]:
-    hit = _SOURCE_CACHE.get(id(doc))
-    if hit is not None and hit[0] is doc:
-        return hit[1], hit[2]
-    value = {k: v for k, v in doc.value.items() if k != "defaults"}
-    tree = yaml_tree(value, doc.root, path, Origin(path, None))
-    if len(_SOURCE_CACHE) >= _SOURCE_CACHE_MAX:
-        _SOURCE_CACHE.clear()
-    _SOURCE_CACHE[id(doc)] = (doc, value, tree)
-    return value, tree
+    """A config's own content and its origin tree (shared: merging copies what it takes)."""
+    hit = _SOURCE_CACHE.get(doc)
+    if hit is None:
+        value = doc.value
+        if "defaults" in value:
+            value = {k: v for k, v in value.items() if k != "defaults"}
+        hit = _SOURCE_CACHE[doc] = (value, yaml_tree(value, doc.root, path, Origin(path, None)))
+    return hit
 
 
 def compose(repo: ConfigRepo, config_name: str | None, overrides: Sequence[Any] = ()) -> ComposeResult:
@@ -81,47 +83,123 @@ def _compose(repo: ConfigRepo, config_name: str | None, overrides: list[Any], re
                 "invalid-choice",
                 f"`{ov.text}` is a sweep (several values); a single run takes one value: quote it for a "
                 f"string or write a list as `[a,b]`", repo.config_dir, ov, "value")
-    ovs = Overrides(repo, overrides)
-    builder = DefaultsBuilder(repo, ovs, files=result.files)
-    if config_name is None:
-        builder.docs[EMPTY_PRIMARY] = _EmptyDoc()  # type: ignore[assignment]
-        tree = builder.build(EMPTY_PRIMARY)
-    else:
-        tree = builder.build(config_name)
-    items = builder.flatten(tree)
-    result.defaults = [_entry(repo, it) for it in items if it.config_path != EMPTY_PRIMARY]
-    result.choices = dict(ovs.known_choices)
-    ovs.ensure_overrides_used()
-    ovs.ensure_deletions_used()
+    is_key = [is_key_override(repo, ov) for ov in overrides]
+    key_overrides = [ov for ov, k in zip(overrides, is_key) if k]
+    group = tuple(ov for ov, k in zip(overrides, is_key) if not k)
+    plan = _plan(repo, config_name, overrides, group, result)
+    result.files = {doc.path for _, doc in plan.read}
+    result.defaults = list(plan.defaults)
+    result.choices = dict(plan.choices)
+    if plan.error is not None:
+        raise ComposeError(plan.error)
 
     cfg: dict = {}
     ctree = OT(None, {})
-    for it in items:
-        if not it.merged or it.config_path == EMPTY_PRIMARY or it.doc is None:
-            continue
-        path = repo.file(it.config_path)
-        assert path is not None
-        value, vtree = _source(it.doc, path)
-        if it.is_self:
-            owner = it.element
-            porigin = Origin(owner.source or path, owner.entry_span, owner.cli)
-        else:
-            porigin = Origin(it.element.source or path, it.element.entry_span, it.element.cli)
-        value, vtree = embed(value, vtree, it.package, porigin)
+    for doc, path, package, porigin in plan.merges:
+        value, vtree = _source(doc, path)
+        value, vtree = embed(value, vtree, package, porigin)
         merge_dict(cfg, ctree, value, vtree, (), repo.config_dir)
 
-    hcfg = _hydra_node(cfg, ctree, repo)
-    for ov in ovs.config_overrides:
+    hydra = _drop_hydra(cfg, ctree, repo)
+    hcfg: tuple[dict, OT] | None = None
+    for ov in key_overrides:
         if ov.package is not None:
             raise override_error("unknown-override-key",
                                  f"`{ov.text}` looks like a config group override, but there is no config "
                                  f"group `{ov.key}`{_group_hint(repo, ov.key)}", repo.config_dir, ov)
         if ov.key == "hydra" or ov.key.startswith("hydra."):
+            if hcfg is None:
+                hcfg = _hydra_node(hydra, repo)
             apply_override(hcfg[0], hcfg[1], ov, repo.config_dir)
         else:
             apply_override(cfg, ctree, ov, repo.config_dir)
     result.config = cfg
     result.provenance = flatten_provenance(ctree)
+
+
+@dataclass
+class _Plan:
+    """The defaults-tree half of a composition: what to merge, in which order, under which package.
+
+    It depends only on the config name, the group overrides (``db=x``,
+    ``+db=x``, ``~db``), the config folder's listing and the configs read —
+    not on key overrides (``a.b=1``), which apply to the merged config.  Job
+    lines that differ only in key overrides (and the retries that drop a bad
+    one) share it.
+    """
+
+    group_overrides: tuple[Any, ...]  # the Override objects it was made for: held, so their ids in its key stay theirs
+    generation: int  # the repo's listing generation
+    read: list[tuple[str, Any]]  # (config name, YamlDoc) of every config read: unchanged while each loads the same
+    defaults: list[DefaultEntry]
+    choices: dict[str, str | None]
+    merges: list[tuple[Any, Path, str, Origin]]  # (YamlDoc, its file, package, package origin), in merge order
+    error: Finding | None  # where Hydra stops before merging
+
+    def holds(self, repo: ConfigRepo) -> bool:
+        """True while the repo's listing and every config read are unchanged."""
+        return self.generation == repo.generation and all(repo.load(name) is doc for name, doc in self.read)
+
+
+#: repo -> (config name, ids of the group overrides) -> plan, least recently used first
+_PLANS: WeakKeyDictionary[ConfigRepo, OrderedDict[tuple, _Plan]] = WeakKeyDictionary()
+_PLANS_PER_REPO = 4096
+_PLANS_LOCK = threading.Lock()
+
+
+def _plan(repo: ConfigRepo, config_name: str | None, overrides: list[Any], group: tuple[Any, ...],
+          result: ComposeResult) -> _Plan:
+    """The plan for ``config_name`` and the ``group`` overrides among ``overrides``: reused, or made and kept."""
+    key = (config_name, tuple(map(id, group)))
+    with _PLANS_LOCK:
+        plans = _PLANS.get(repo)
+        if plans is None:
+            plans = _PLANS[repo] = OrderedDict()
+        plan = plans.get(key)
+    if plan is not None and plan.holds(repo):
+        with _PLANS_LOCK:
+            if key in plans:
+                plans.move_to_end(key)
+        return plan
+    plan = _make_plan(repo, config_name, overrides, group, result)
+    with _PLANS_LOCK:
+        plans[key] = plan
+        plans.move_to_end(key)
+        if len(plans) > _PLANS_PER_REPO:
+            plans.popitem(last=False)
+    return plan
+
+
+def _make_plan(repo: ConfigRepo, config_name: str | None, overrides: list[Any], group: tuple[Any, ...],
+               result: ComposeResult) -> _Plan:
+    """Build and flatten the defaults tree; a Hydra-fatal problem becomes the plan's error."""
+    generation = repo.generation
+    ovs = Overrides(repo, overrides)
+    builder = DefaultsBuilder(repo, ovs, files=result.files)  # filled as it reads, should the tree nest too deeply
+    plan = _Plan(group, generation, [], [], {}, [], None)
+    try:
+        if config_name is None:
+            builder.docs[EMPTY_PRIMARY] = _EmptyDoc()  # type: ignore[assignment]
+            tree = builder.build(EMPTY_PRIMARY)
+        else:
+            tree = builder.build(config_name)
+        items = builder.flatten(tree)
+        plan.defaults = [_entry(repo, it) for it in items if it.config_path != EMPTY_PRIMARY]
+        plan.choices = dict(ovs.known_choices)
+        ovs.ensure_overrides_used()
+        ovs.ensure_deletions_used()
+    except ComposeError as exc:
+        plan.error = exc.finding
+    else:
+        for it in items:
+            if not it.merged or it.config_path == EMPTY_PRIMARY or it.doc is None:
+                continue
+            path = repo.file(it.config_path)
+            assert path is not None
+            el = it.element
+            plan.merges.append((it.doc, path, it.package, Origin(el.source or path, el.entry_span, el.cli)))
+    plan.read = list(builder.read.items())
+    return plan
 
 
 def _group_hint(repo: ConfigRepo, key: str) -> str:
@@ -131,14 +209,26 @@ def _group_hint(repo: ConfigRepo, key: str) -> str:
     return f"; did you mean `{best}`?" if best else ""
 
 
-def _hydra_node(cfg: dict, ctree: OT, repo: ConfigRepo) -> tuple[dict, OT]:
-    """Check the composed ``hydra:`` sections against Hydra's schema, drop them; return the node for overrides."""
+def _drop_hydra(cfg: dict, ctree: OT, repo: ConfigRepo) -> tuple[dict, OT] | None:
+    """Check the composed ``hydra:`` sections against Hydra's schema and drop them; return them (None if none)."""
+    if "hydra" not in cfg:
+        return None
+    value = cfg.pop("hydra")
+    tree = ctree.kids.pop("hydra")  # type: ignore[union-attr]
+    if not isinstance(value, dict):
+        return None
+    _check_hydra(value, tree, hydra_schema.HYDRA_SCHEMA, ("hydra",), repo, record=False)
+    return value, tree
+
+
+def _hydra_node(hydra: tuple[dict, OT] | None, repo: ConfigRepo) -> tuple[dict, OT]:
+    """Hydra's node with the composed ``hydra:`` sections merged in: what ``hydra.*`` overrides apply to.
+
+    Built only for a composition with such an override: most have none.
+    """
     schema = hydra_schema.fresh_schema()
-    if "hydra" in cfg:
-        value = cfg.pop("hydra")
-        tree = ctree.kids.pop("hydra")  # type: ignore[union-attr]
-        if isinstance(value, dict):
-            _check_hydra(value, tree, schema, ("hydra",), repo)
+    if hydra is not None:
+        _check_hydra(hydra[0], hydra[1], schema, ("hydra",), repo, record=True)
 
     def plain(n: Any) -> Any:
         return {k: plain(v) for k, v in n.items() if k != "__closed__"} if isinstance(n, dict) else n
@@ -147,7 +237,12 @@ def _hydra_node(cfg: dict, ctree: OT, repo: ConfigRepo) -> tuple[dict, OT]:
     return node, uniform_tree(node, None)
 
 
-def _check_hydra(value: dict, tree: OT, schema: dict, key_path: tuple, repo: ConfigRepo) -> None:
+def _check_hydra(value: dict, tree: OT, schema: dict, key_path: tuple, repo: ConfigRepo, record: bool) -> None:
+    """Refuse a key Hydra's schema does not have; with ``record``, merge the values into ``schema``.
+
+    Recording never changes what is refused (each key is checked before it is
+    recorded), so the check alone runs on the shared, read-only schema.
+    """
     for k, v in value.items():
         kid = tree.kids.get(k) if isinstance(tree.kids, dict) else None
         if hydra_schema.is_closed(schema) and k not in schema:
@@ -158,30 +253,26 @@ def _check_hydra(value: dict, tree: OT, schema: dict, key_path: tuple, repo: Con
                        origin.path if origin and origin.path else repo.config_dir, origin.span if origin else None)
         sub = schema.get(k)
         if isinstance(sub, dict) and isinstance(v, dict) and kid is not None:
-            _check_hydra(v, kid, sub, key_path + (k,), repo)
-        elif k not in schema or not isinstance(sub, dict):
+            _check_hydra(v, kid, sub, key_path + (k,), repo, record)
+        elif record and (k not in schema or not isinstance(sub, dict)):
             schema[k] = copy_value(v) if not isinstance(v, dict) else {"__closed__": False, **copy_value(v)}
 
 
 def flatten_provenance(tree: OT) -> dict[tuple, Origin]:
+    """Key path -> origin for every node of ``tree`` that has one, depth first, in key order."""
     out: dict[tuple, Origin] = {}
 
     def walk(t: OT, prefix: tuple) -> None:
         kids = t.kids
-        if isinstance(kids, dict):
-            for k, v in kids.items():
-                key = prefix + (k,)
-                if v.origin is not None:
-                    out[key] = v.origin
-                walk(v, key)
-        elif isinstance(kids, list):
-            for i, v in enumerate(kids):
-                key = prefix + (i,)
-                if v.origin is not None:
-                    out[key] = v.origin
+        for k, v in kids.items() if isinstance(kids, dict) else enumerate(kids):  # type: ignore[arg-type]
+            key = prefix + (k,)
+            if v.origin is not None:
+                out[key] = v.origin
+            if v.kids:
                 walk(v, key)
 
-    walk(tree, ())
+    if tree.kids:
+        walk(tree, ())
     return out
 
 

@@ -76,17 +76,15 @@ class Overrides:
         self.choices: dict[str, Any] = {}
         self.meta: dict[str, _Meta] = {}
         self.appends: list[Element] = []
-        self.config_overrides: list[Any] = []
         self.deletions: dict[str, _Deletion] = {}
         self.known_choices: dict[str, str | None] = {}
         self.known_per_group: dict[str, set[str]] = {}
         self.hydra_choices: dict[str, Any] = {}
         for ov in overrides:
-            is_group = repo.is_group(ov.key)
             value = ov.value
-            if isinstance(value, dict) or not is_group:
-                self.config_overrides.append(ov)
-            elif ov.type == "force_add":
+            if is_key_override(repo, ov):
+                continue
+            if ov.type == "force_add":
                 raise override_error(
                     "unknown-override-key",
                     f"`{ov.text}`: `++` cannot add config group `{ov.key}`; use `{ov.key}=…` to change "
@@ -209,6 +207,14 @@ class Overrides:
         self.deletions[d.get_override_key()].used = True
 
 
+def is_key_override(repo: ConfigRepo, ov: Any) -> bool:
+    """True for an override of config keys (``a.b=1``, ``+x=1``, ``g={a: 1}``), not of a config group's option.
+
+    Only the group overrides shape the defaults tree; key overrides apply to the merged config.
+    """
+    return isinstance(ov.value, dict) or not repo.is_group(ov.key)
+
+
 def _key_element(ov: Any) -> str:
     return ov.key if ov.package is None else f"{ov.key}@{ov.package}"
 
@@ -226,6 +232,8 @@ class DefaultsBuilder:
     overrides: Overrides
     files: set[Path] = field(default_factory=set)
     docs: dict[str, YamlDoc] = field(default_factory=dict)
+    #: every config read, usable or not: the tree holds while each still loads as the same document
+    read: dict[str, YamlDoc] = field(default_factory=dict)
 
     # -------------------------------------------------------------- loading
     def load(self, element: Element, config_path: str) -> YamlDoc | None:
@@ -238,6 +246,7 @@ class DefaultsBuilder:
         doc = self.repo.load(config_path)  # content-cached by load_yaml
         self.files.add(path)
         assert doc is not None
+        self.read[config_path] = doc
         if not doc.ok or doc.value is None:
             problem = doc.findings[0] if doc.findings else Finding(
                 "yaml-syntax", f"`{config_path}.yaml` is not valid YAML", path, Span(0, 0, 0, 0))

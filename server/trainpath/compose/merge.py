@@ -36,11 +36,13 @@ class OT:
         self.kids = kids
 
     def copy(self) -> "OT":
-        if isinstance(self.kids, dict):
-            return OT(self.origin, {k: v.copy() for k, v in self.kids.items()})
-        if isinstance(self.kids, list):
-            return OT(self.origin, [v.copy() for v in self.kids])
-        return OT(self.origin)
+        """A copy to graft into another tree.  Leaves are shared: only container nodes are ever changed."""
+        kids = self.kids
+        if isinstance(kids, dict):
+            return OT(self.origin, {k: v.copy() for k, v in kids.items()})
+        if isinstance(kids, list):
+            return OT(self.origin, [v.copy() for v in kids])
+        return self
 
 
 def copy_value(value: Any) -> Any:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 from trainpath.parsing.yaml_doc import YamlDoc, load_yaml
 
@@ -39,6 +40,14 @@ HYDRA_GROUPS: dict[str, tuple[str, ...]] = {
 _FILTERED = ("__pycache__", "__init__.py")
 
 
+class _Listing(NamedTuple):
+    """One directory of the config dir, as Hydra's file config source lists it."""
+
+    groups: list[str]  # sub-directories, sorted
+    options: list[str]  # ``*.yaml`` files, extension stripped, sorted
+    option_set: frozenset[str]  # the same, for lookups in large groups
+
+
 def normalize_name(name: str) -> str:
     """``name`` with Hydra's ``.yaml`` suffix rule applied (a relative file path)."""
     return name if name.endswith(".yaml") else f"{name}.yaml"
@@ -49,32 +58,35 @@ class ConfigRepo:
 
     def __init__(self, config_dir: Path) -> None:
         self.config_dir = Path(config_dir)
-        self._listing: dict[str, tuple[list[str], list[str]] | None] = {}
+        self._listing: dict[str, _Listing | None] = {}
         self._files: dict[str, Path | None] = {}  # config name -> its file (answers of file())
+        #: bumped by every invalidate(): what was derived from the listings before is stale
+        self.generation = 0
 
     # ------------------------------------------------------------------ listing
-    def _list(self, group: str) -> tuple[list[str], list[str]] | None:
-        """(sub-groups, options) of directory ``group``; None when it is no directory."""
+    def _list(self, group: str) -> _Listing | None:
+        """Sub-groups and options of directory ``group``; None when it is no directory."""
         group = group.strip("/")
         if group in self._listing:
             return self._listing[group]
-        directory = self.config_dir / group if group else self.config_dir
-        result: tuple[list[str], list[str]] | None
+        directory = os.path.join(self.config_dir, group) if group else self.config_dir
+        result: _Listing | None
         try:
-            names = os.listdir(directory)
+            # DirEntry.is_dir()/is_file() follow links like Path's, and mostly need no stat
+            with os.scandir(directory) as entries:
+                groups, options = set(), set()
+                for entry in entries:
+                    name = entry.name
+                    if name in _FILTERED:
+                        continue
+                    if entry.is_dir():
+                        groups.add(name)
+                    if name.endswith(".yaml") and entry.is_file():
+                        options.add(name[: -len(".yaml")])
         except OSError:
             result = None
         else:
-            groups, options = set(), set()
-            for name in names:
-                if name in _FILTERED:
-                    continue
-                full = directory / name
-                if full.is_dir():
-                    groups.add(name)
-                if name.endswith(".yaml") and full.is_file():
-                    options.add(name[: -len(".yaml")])
-            result = (sorted(groups), sorted(options))
+            result = _Listing(sorted(groups), sorted(options), frozenset(options))
         self._listing[group] = result
         return result
 
@@ -98,7 +110,7 @@ class ConfigRepo:
         rel = normalize_name(name)
         group, _, base = rel.rpartition("/")
         listing = self._list(group)
-        if listing is None or base[: -len(".yaml")] not in listing[1]:
+        if listing is None or base[: -len(".yaml")] not in listing.option_set:
             return None
         return self.config_dir / rel
 
@@ -118,9 +130,10 @@ class ConfigRepo:
         """Sorted option names of ``group`` (Hydra's own options included for ``hydra/*``)."""
         group = group.strip("/")
         listing = self._list(group) if group else None
-        found = set(listing[1]) if listing else set()
-        found.update(HYDRA_GROUPS.get(group, ()))
-        return sorted(found)
+        options = listing.options if listing else []
+        if group not in HYDRA_GROUPS:
+            return list(options)
+        return sorted(set(options).union(HYDRA_GROUPS[group]))
 
     def groups(self, parent: str = "") -> list[str]:
         """Every group below ``parent`` (``'db'``, ``'db/site'`` …), sorted, depth first."""
@@ -128,7 +141,7 @@ class ConfigRepo:
         listing = self._list(parent)
         if listing is None:
             return out
-        for sub in listing[0]:
+        for sub in listing.groups:
             path = f"{parent}/{sub}" if parent else sub
             out.append(path)
             out.extend(self.groups(path))
@@ -141,6 +154,7 @@ class ConfigRepo:
 
     def invalidate(self, path: Path | None = None) -> None:
         """Forget cached listings (all of them, or those of ``path``'s directory and parents)."""
+        self.generation += 1
         self._files.clear()
         if path is None:
             self._listing.clear()

@@ -10,7 +10,7 @@ from trainpath.findings import Finding
 from trainpath.parsing.positions import Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Provenance: where a value was set last."""
 
@@ -19,7 +19,7 @@ class Origin:
     override: Any = None  # the command-line Override that set it, if any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DefaultEntry:
     """One resolved entry of a defaults list: ``- arch: etrm`` -> ``config/arch/etrm.yaml``."""
 

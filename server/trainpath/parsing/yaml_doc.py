@@ -34,12 +34,15 @@ import base64
 import binascii
 import copy
 import math
+import os
 import pathlib
 import re
 import threading
+import time
 from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Union
 
@@ -57,7 +60,7 @@ from yaml.events import (
 
 from trainpath.findings import Finding, Severity
 from trainpath.parsing.positions import Span
-from trainpath.parsing.sources import read_source
+from trainpath.parsing.sources import OVERLAY, read_source
 
 __all__ = ["YScalar", "YEntry", "YMap", "YSeq", "YNode", "PackageHeader", "YamlDoc", "parse_yaml", "load_yaml"]
 
@@ -66,7 +69,7 @@ KeyPath = tuple[Union[str, int], ...]
 # --------------------------------------------------------------------------- tree
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class YScalar:
     """A scalar (key or value): its constructed value and where its text is."""
 
@@ -76,7 +79,7 @@ class YScalar:
     style: str | None  # None plain, "'", '"', '|', '>'
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class YEntry:
     key: YScalar
     value: "YNode"
@@ -85,7 +88,7 @@ class YEntry:
     comment: str | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class YMap:
     entries: list[YEntry]
     span: Span
@@ -99,7 +102,7 @@ class YMap:
         return None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class YSeq:
     items: list["YNode"]
     span: Span
@@ -256,12 +259,11 @@ _RESOLVERS = _omegaconf_resolvers()
 _WILDCARD = _RESOLVERS.get(None, [])
 
 
-def _resolve(value: str, plain_implicit: bool) -> str:
-    """``Resolver.resolve`` for a scalar, with OmegaConf's table."""
-    if plain_implicit:
-        for tag, rx in _RESOLVERS.get(value[0] if value else "", []) + _WILDCARD:
-            if rx.match(value):
-                return tag
+def _resolve(value: str) -> str:
+    """``Resolver.resolve`` for a plain (unquoted, untagged) scalar, with OmegaConf's table."""
+    for tag, rx in _RESOLVERS.get(value[0] if value else "", []) + _WILDCARD:
+        if rx.match(value):
+            return tag
     return STR
 
 
@@ -338,6 +340,24 @@ def _construct_scalar(tag: str, value: str) -> Any:
     if tag in (SEQ, OMAP, PAIRS) or tag in _PATH_TAGS:
         raise _Bad("expected a sequence node, but found scalar")
     raise _Bad(f"could not determine a constructor for the tag {tag!r}")
+
+
+@lru_cache(maxsize=1 << 13)
+def _plain_scalar(text: str) -> tuple[str, Any, str | None, str]:
+    """(tag, value, problem, text) of a plain scalar: resolved and constructed once per distinct text.
+
+    Config files repeat the same keys and values (``name``, ``lr``, ``true``,
+    ``8``) over and over; the resolvers' regular expressions and the
+    constructors depend on the text alone, and their results are immutable.
+    ``text`` is the first string seen with this content: documents share it.
+    """
+    tag = _resolve(text)
+    if tag == STR:
+        return tag, text, None, text
+    try:
+        return tag, _construct_scalar(tag, text), None, text
+    except _Bad as exc:
+        return tag, None, str(exc), text
 
 
 # --------------------------------------------------------------------------- composer
@@ -532,7 +552,7 @@ class _Composer:
                 start -= 1
             end = start
             sp = self.span(start, end)
-        elif self.plain_lines and event.anchor is None and event.tag is None and style not in ("|", ">"):
+        elif self.plain_lines and event.anchor is None and event.tag is None and style != "|" and style != ">":
             sp = Span(sm.line, sm.column, em.line, em.column)
         else:
             if event.anchor is not None or event.tag is not None:
@@ -541,22 +561,30 @@ class _Composer:
                 end = _trim_block(text, start, end)
             sp = self.span(start, end)
         value = event.value
+        raw = text[start:end]
         tag = event.tag
         if tag is None or tag == "!":
-            tag = _resolve(value, event.implicit[0])
-        if tag != STR:
+            if event.implicit[0]:
+                tag, value, problem, shared = _plain_scalar(value)
+                if problem is not None:
+                    self.problems.append((sp, problem))
+                if raw == shared:
+                    raw = shared
+            else:
+                tag = STR
+        elif tag != STR:
             try:
                 value = _construct_scalar(tag, value)
             except _Bad as exc:
                 self.problems.append((sp, str(exc)))
                 value = None
-        y = YScalar(value, sp, text[start:end], style)
-        line, end_line = sp.line, sp.end_line
-        col = self.first_col.get(line)
-        if col is None or sp.col < col:
-            self.first_col[line] = sp.col
-        if self.last_end.get(end_line, -1) < sp.end_col:
-            self.last_end[end_line] = sp.end_col
+        y = YScalar(value, sp, raw, style)
+        line, col, end_line, end_col = sp.line, sp.col, sp.end_line, sp.end_col
+        first = self.first_col.get(line)
+        if first is None or col < first:
+            self.first_col[line] = col
+        if self.last_end.get(end_line, -1) < end_col:
+            self.last_end[end_line] = end_col
         if end_line > line:
             self.inner.update(range(line + 1, end_line + 1))
             if style in ("|", ">"):
@@ -835,7 +863,8 @@ def _comment_text(comment: str) -> str:
 
 #: characters PyYAML (both parsers) also treats as line breaks
 _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
-_FAST_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if yaml.__with_libyaml__ else yaml.SafeLoader
+#: libyaml's event parser alone (CSafeLoader adds a constructor and a resolver this module does not use)
+_FAST_LOADER: type = yaml._yaml.CParser if yaml.__with_libyaml__ else yaml.SafeLoader  # type: ignore[attr-defined]
 _PURE_LOADER: type = yaml.SafeLoader
 #: characters PyYAML's pure-Python reader refuses (yaml/reader.py)
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
@@ -968,31 +997,78 @@ def _parse(text: str, path: Path) -> YamlDoc:
     return doc
 
 
-_CACHE: OrderedDict[tuple[str, str], YamlDoc] = OrderedDict()
-_CACHE_SIZE = 1024
+#: path -> documents of its latest texts, newest first.  Every config file of a
+#: large project stays parsed (a check reads each file from several places:
+#: name links, every composition through it, the rules), while an edited
+#: file keeps only its few latest versions (an undo finds its document again).
+_CACHE: OrderedDict[str, list[YamlDoc]] = OrderedDict()
+_CACHE_PATHS = 1 << 15
+_VERSIONS = 3
+#: path -> (the file's stat stamp, its document) for files read once they had settled (see load_yaml)
+_STAMPS: dict[str, tuple[tuple[int, ...], YamlDoc]] = {}
+#: a file unchanged for this long when read gets a new stamp from any later write (timestamp granularity: 2 s on FAT)
+_SETTLED_NS = 3_000_000_000
 _LOCK = threading.Lock()
 
 
 def parse_yaml(text: str, path: Path) -> YamlDoc:
     """Parse a config's text; the same object comes back for the same (path, text)."""
-    key = (str(path), text)
+    key = str(path)
     with _LOCK:
-        doc = _CACHE.get(key)
-        if doc is not None:
-            _CACHE.move_to_end(key)
-            return doc
+        versions = _CACHE.get(key)
+        if versions is not None:
+            for doc in versions:
+                if doc.text == text:
+                    _CACHE.move_to_end(key)
+                    return doc
     doc = _parse(text, path)
     with _LOCK:
-        _CACHE[key] = doc
-        if len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+        versions = _CACHE.get(key)
+        if versions is None:
+            _CACHE[key] = [doc]
+            if len(_CACHE) > _CACHE_PATHS:
+                _STAMPS.pop(_CACHE.popitem(last=False)[0], None)
+        else:
+            versions.insert(0, doc)
+            del versions[_VERSIONS:]
+            _CACHE.move_to_end(key)
     return doc
 
 
 def load_yaml(path: Path) -> YamlDoc:
-    """Read a config file (:func:`read_source`) and parse it; cached by (path, content)."""
+    """Read a config file (:func:`read_source`) and parse it; cached by (path, content).
+
+    A check loads each config many times (its name links, every composition
+    through it, the rules).  A file whose stat stamp (size, modification and
+    change times, inode) is what it was when it was last read is not read
+    again — provided it had not changed for :data:`_SETTLED_NS` at that read,
+    so that any later write gets a different stamp, whatever the file system's
+    timestamp granularity (git's "racily clean" rule).  An editor buffer
+    (:data:`OVERLAY`) is always read.
+    """
+    key = str(path)
+    now = time.time_ns()
+    stamp = None if OVERLAY and Path(path) in OVERLAY else _stamp(key)
+    if stamp is not None:
+        hit = _STAMPS.get(key)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
     source = read_source(path)
     if source.text is None:
         findings = [source.problem] if source.problem is not None else []
         return YamlDoc(path, None, None, None, None, None, findings)
-    return parse_yaml(source.text, path)
+    doc = parse_yaml(source.text, path)
+    if stamp is not None and now - max(stamp[-2:]) > _SETTLED_NS:
+        with _LOCK:
+            if key in _CACHE:
+                _STAMPS[key] = (stamp, doc)
+    return doc
+
+
+def _stamp(path: str) -> tuple[int, ...] | None:
+    """(device, inode, size, modification ns, change ns) of a file; None when it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
