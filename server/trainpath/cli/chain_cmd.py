@@ -36,7 +36,7 @@ def run(args) -> int:
     if not root.is_dir():
         sys.stderr.write(f"trainpath: error: `{args.root}` is not a folder\n")
         return EXIT_USAGE
-    model, findings = analyse(root, use_cache=not args.no_cache)
+    model, findings = analyse(root)
     chains, problem = _select(model, args.job)
     if problem:
         sys.stderr.write(f"trainpath: error: {problem}\n")

@@ -14,24 +14,14 @@ def _codes(value: str | None) -> list[str] | None:
     return [c.strip() for c in value.split(",") if c.strip()]
 
 
-def analyse(root: Path, select=None, ignore=None, use_cache: bool = True):
-    """Build the project model and run every rule: (model, findings).
-
-    With ``use_cache``, what earlier runs parsed and read from unchanged files
-    comes from the between-runs cache (:mod:`trainpath.cache`).
-    """
-    from trainpath import cache
+def analyse(root: Path, select=None, ignore=None):
+    """Build the project model and run every rule: (model, findings)."""
     from trainpath.chain.build import build_project_model
     from trainpath.chain.project import Project
     from trainpath.rules import run_rules
 
-    project = Project(root)
-    cache.activate(project.root, enabled=use_cache)
-    try:
-        model = build_project_model(project)
-        return model, run_rules(model, select=select, ignore=ignore)
-    finally:
-        cache.deactivate()
+    model = build_project_model(Project(root))
+    return model, run_rules(model, select=select, ignore=ignore)
 
 
 def run(args) -> int:
@@ -46,7 +36,7 @@ def run(args) -> int:
     if unknown:
         sys.stderr.write(f"trainpath: error: unknown rule code(s): {', '.join(unknown)}\n")
         return EXIT_USAGE
-    model, findings = analyse(root, select, ignore, use_cache=not args.no_cache)
+    model, findings = analyse(root, select, ignore)
     for problem in model.project.settings.problems:
         sys.stderr.write(f"trainpath: warning: [tool.trainpath] {problem}\n")
     from trainpath.cli import report

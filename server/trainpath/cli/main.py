@@ -31,13 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     p.add_argument("--select", default=None, help="comma-separated rule codes to report (default: all)")
     p.add_argument("--ignore", default=None, help="comma-separated rule codes to leave out")
-    p.add_argument("--no-cache", action="store_true", help="neither read nor write the between-runs cache")
 
     p = sub.add_parser("chain", help="print each job's chain, link by link")
     p.add_argument("root", nargs="?", default=".")
     p.add_argument("--job", default=None, metavar="FILE[:LINE]", help="only the jobs of FILE (at LINE, 1-based)")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    p.add_argument("--no-cache", action="store_true", help="neither read nor write the between-runs cache")
 
     p = sub.add_parser("compose", help="compose a config as Hydra would")
     # one positional list: argparse cannot take ROOT, options, then more positionals otherwise
