@@ -95,7 +95,9 @@ def did_you_mean(name: str, candidates, cutoff: float = 0.6) -> str | None:
     M >= cutoff*(a+b)/2 matching characters, at most min(a, b)) are dropped
     before difflib runs, so a group with thousands of options stays cheap.
     """
-    key = (name, cutoff, tuple(candidates) if not isinstance(candidates, tuple) else candidates)
+    pool_key = tuple(candidates) if not isinstance(candidates, tuple) else candidates
+    pool_key = _POOLS.setdefault(pool_key, pool_key)  # one tuple per candidate list, however often it is asked
+    key = (name, cutoff, pool_key)
     cached = _DYM_CACHE.get(key)
     if cached is not None or key in _DYM_CACHE:
         return cached
@@ -112,11 +114,13 @@ def did_you_mean(name: str, candidates, cutoff: float = 0.6) -> str | None:
     result = (current or best or [None])[0]
     if len(_DYM_CACHE) > 4096:
         _DYM_CACHE.clear()
+        _POOLS.clear()
     _DYM_CACHE[key] = result
     return result
 
 
 _DYM_CACHE: dict[tuple, str | None] = {}
+_POOLS: dict[tuple, tuple] = {}
 
 
 def _stale(name: str) -> bool:

@@ -230,11 +230,13 @@ def _hydra_node(hydra: tuple[dict, OT] | None, repo: ConfigRepo) -> tuple[dict, 
     if hydra is not None:
         _check_hydra(hydra[0], hydra[1], schema, ("hydra",), repo, record=True)
 
-    def plain(n: Any) -> Any:
-        return {k: plain(v) for k, v in n.items() if k != "__closed__"} if isinstance(n, dict) else n
-
-    node = {"hydra": plain(schema)}
+    node = {"hydra": _plain(schema)}
     return node, uniform_tree(node, None)
+
+
+def _plain(n: Any) -> Any:
+    """A schema without its ``__closed__`` marks."""
+    return {k: _plain(v) for k, v in n.items() if k != "__closed__"} if isinstance(n, dict) else n
 
 
 def _check_hydra(value: dict, tree: OT, schema: dict, key_path: tuple, repo: ConfigRepo, record: bool) -> None:
@@ -273,6 +275,7 @@ def flatten_provenance(tree: OT) -> dict[tuple, Origin]:
 
     if tree.kids:
         walk(tree, ())
+    del walk  # a recursive closure is a reference cycle: break it, or only the cycle collector frees it
     return out
 
 

@@ -468,6 +468,7 @@ class DefaultsBuilder:
                     walk(child)
 
         walk(tree)
+        del walk, visit  # recursive closures are reference cycles: break them for reference counting
         keys: set[str] = set()
         for item in out:
             if item.is_self or not item.merged or not item.element.is_group:

@@ -68,11 +68,11 @@ def is_closed(node: Any) -> bool:
 
 def fresh_schema() -> dict[str, Any]:
     """A deep copy of :data:`HYDRA_SCHEMA` to merge a composition's ``hydra:`` sections into."""
+    return _copy(HYDRA_SCHEMA)
 
-    def copy(n: Any) -> Any:
-        return {k: copy(v) for k, v in n.items()} if isinstance(n, dict) else n
 
-    return copy(HYDRA_SCHEMA)
+def _copy(n: Any) -> Any:
+    return {k: _copy(v) for k, v in n.items()} if isinstance(n, dict) else n
 
 
 def keys(node: dict[str, Any]) -> list[str]:
