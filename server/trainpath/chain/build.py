@@ -112,6 +112,8 @@ class Builder:
 
     # -- entry ---------------------------------------------------------------------------
     def build(self) -> ProjectModel:
+        if "pyindex" in self.project.__dict__:
+            self.project.pyindex.new_epoch()  # files may have changed on disk since the index last looked
         for path in self.project.config_files():
             self.model.name_links[path] = self.config_name_links(path)
         for path in self.project.job_file_paths:

@@ -259,6 +259,8 @@ class ProjectState:
             if any(p.name == "pyproject.toml" for p in paths):
                 return self.build()
             project, builder, model = self.project, self.builder, self.model
+            if "pyindex" in project.__dict__:
+                project.pyindex.new_epoch()  # re-check stamps: files may have changed on disk unannounced
             py = {p for p in paths if p.suffix == ".py"}
             jobs = {p for p in paths if project.is_job_file(p)}
             configs = {p for p in paths if project.is_config_file(p)}

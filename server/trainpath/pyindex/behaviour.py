@@ -13,25 +13,25 @@ All three read the class's own methods (and those of its project bases) with
   ``self.training`` and whether they loop ``num_act_steps`` times (fixed) or
   halt dynamically and return the carry (dynamic).
 - :func:`halting`: which ``halt_*`` / ``num_act_steps`` keys the code reads.
+
+Each method is walked once (:func:`~trainpath.pyindex.summary.nodes`); every
+question above reads that walk's nodes by type.
 """
 
 from __future__ import annotations
 
 import ast
-from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from trainpath.parsing.positions import Span
-from trainpath.pyindex.summary import Parsed, def_spans, node_span, _dotted
+from trainpath.pyindex.summary import NodeDigest, Parsed, def_spans, node_span, nodes, walk, _dotted
 from trainpath.pyindex.types import Choices, Halting, Symbol, TrainForward
 
 if TYPE_CHECKING:
     from trainpath.pyindex.index import ClassInfo, PyIndex
 
 FnDef = ast.FunctionDef | ast.AsyncFunctionDef
-
-
 
 
 def _configish(name: str) -> bool:
@@ -113,7 +113,7 @@ class _Collector:
         parsed = self.index.files.parsed(sym.path)
         if parsed is None:
             return None
-        for stmt in parsed.tree.body:
+        for stmt in parsed.statements_at(sym.span.line):
             if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for t in targets:
@@ -141,14 +141,14 @@ class _Collector:
             return
         self.done.add(marker)
         module = info[0].module
-        nodes = _flat(parsed, fn)
-        for node in nodes:  # locals bound to the key
+        found = nodes(parsed, fn).select(_CHOICE_TYPES)
+        for node in found:  # locals bound to the key
             if isinstance(node, (ast.Assign, ast.NamedExpr)) and scope.is_key(node.value):
                 for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
                     if isinstance(t, ast.Name):
                         scope.key_names.add(t.id)
         chained: set[int] = set()
-        for node in nodes:
+        for node in found:
             if isinstance(node, ast.If) and id(node) not in chained:
                 self._if_chain(module, info, parsed, node, scope, chained)
             elif isinstance(node, ast.Compare):
@@ -220,6 +220,9 @@ class _Collector:
         parts = _dotted(call.func)
         if not parts or parts[0] == "self":
             return
+        passed = [*call.args, *(k.value for k in call.keywords if k.arg)]
+        if not any(scope.is_key(arg) or scope.is_cfg(arg) for arg in passed):
+            return  # neither the config nor the value reaches the callee, whatever it is
         target = self.index.qualify(info[0].module, parts)
         if not isinstance(target, Symbol):
             return
@@ -250,29 +253,8 @@ class _Collector:
             self.function(tinfo, tinfo[1], fn, _Scope(self.key, frozenset(cfg_names), frozenset(key_names)), False)
 
 
-_FLAT_TYPES = (ast.Assign, ast.NamedExpr, ast.If, ast.Compare, ast.Assert, ast.Subscript, ast.Call, ast.Match)
-#: a small LRU (it holds parts of ASTs, which must not all stay in memory)
-_FLAT: "OrderedDict[tuple[int, int, int], tuple[object, list[ast.AST]]]" = OrderedDict()
-_FLAT_MAX = 256
-
-
-def _flat(parsed: object, fn: FnDef) -> list[ast.AST]:
-    """The nodes of ``fn`` the choices walk looks at, in ``ast.walk`` order, computed once per function.
-
-    Choices are asked key by key; walking each method's whole tree once per key
-    was most of their cost.  Entries hold the parsed file they came from, so a
-    re-parsed file (new content) never matches a stale entry.
-    """
-    key = (id(parsed), fn.lineno, fn.col_offset)
-    hit = _FLAT.get(key)
-    if hit is not None and hit[0] is parsed:
-        _FLAT.move_to_end(key)
-        return hit[1]
-    nodes = [n for n in ast.walk(fn) if isinstance(n, _FLAT_TYPES)]
-    _FLAT[key] = (parsed, nodes)
-    if len(_FLAT) > _FLAT_MAX:
-        _FLAT.popitem(last=False)
-    return nodes
+#: the nodes the choices of one function are read from
+_CHOICE_TYPES = (ast.Assign, ast.NamedExpr, ast.If, ast.Compare, ast.Assert, ast.Subscript, ast.Call, ast.Match)
 
 
 def _positive(test: ast.Compare, scope: _Scope) -> bool:
@@ -300,24 +282,35 @@ def choices(index: PyIndex, sym: Symbol, key: str) -> Choices | None:
 _HALT_ATTRS = frozenset({"halt_max_steps", "halt_exploration_prob", "halted"})
 
 
-def _walk_under_if(body: list[ast.stmt], under: bool = False) -> Iterator[tuple[ast.AST, bool]]:
-    """Every node in ``body`` with whether it sits under an ``if`` (or conditional expression)."""
-    stack: list[tuple[ast.AST, bool]] = [(s, under) for s in reversed(body)]
-    while stack:
-        node, cond = stack.pop()
-        yield node, cond
-        nested = cond or isinstance(node, (ast.If, ast.IfExp))
-        for child in reversed(list(ast.iter_child_nodes(node))):
-            is_test = isinstance(node, (ast.If, ast.IfExp)) and child is node.test
-            stack.append((child, cond if is_test else nested))
+def _conditional_encoder_calls(digest: NodeDigest, owner: ast.AST, body: list[ast.stmt]) -> list[bool]:
+    """For each encoder call in ``body`` (of ``owner``): whether it sits under an ``if`` (or
+    conditional expression) there, not in its test."""
+    out: list[bool] = []
+    for call in digest.of(ast.Call):
+        if not _is_encoder_call(call):
+            continue
+        conditional = False
+        child, node = call, digest.parent(call)
+        while node is not None and node is not owner:
+            if isinstance(node, (ast.If, ast.IfExp)) and child is not node.test:
+                conditional = True
+            child, node = node, digest.parent(node)
+        if node is owner and any(child is stmt for stmt in body):
+            out.append(conditional)
+    return out
 
 
-def _num_act_loop(fn: FnDef) -> ast.For | ast.While | None:
-    for node in ast.walk(fn):
-        if isinstance(node, ast.For) and isinstance(node.iter, ast.Call) and _dotted(node.iter.func) == ("range",):
-            if any(_dotted(n)[-1:] == ("num_act_steps",) for n in ast.walk(node.iter)):
+def _reads_num_act_steps(node: ast.AST) -> bool:
+    return any(_dotted(n)[-1:] == ("num_act_steps",) for n in walk(node))
+
+
+def _num_act_loop(digest: NodeDigest) -> ast.For | ast.While | None:
+    for node in digest.select((ast.For, ast.While)):
+        if isinstance(node, ast.For):
+            if (isinstance(node.iter, ast.Call) and _dotted(node.iter.func) == ("range",)
+                    and _reads_num_act_steps(node.iter)):
                 return node
-        if isinstance(node, ast.While) and any(_dotted(n)[-1:] == ("num_act_steps",) for n in ast.walk(node.test)):
+        elif _reads_num_act_steps(node.test):
             return node
     return None
 
@@ -329,34 +322,34 @@ def _is_encoder_call(node: ast.AST) -> bool:
     return len(parts) >= 2 and parts[0] == "self" and any("encod" in p.lower() for p in parts[1:])
 
 
-def _encoder(fn: FnDef, loop: ast.For | ast.While | None) -> str | None:
-    uses_cache = any(("cache" in n.id.lower()) if isinstance(n, ast.Name) else ("cache" in n.attr.lower())
-                     for n in ast.walk(fn) if isinstance(n, (ast.Name, ast.Attribute)))
-    if loop is not None:
-        inside = [(n, c) for n, c in _walk_under_if(loop.body) if _is_encoder_call(n)]
-        anywhere = [n for n in ast.walk(fn) if _is_encoder_call(n)]
-        if not anywhere:
-            return None
-        if any(not c for _, c in inside):
-            return None if uses_cache else "reencoded"
-        return "cached"
-    calls = [(n, c) for n, c in _walk_under_if(fn.body) if _is_encoder_call(n)]
-    if not calls:
+def _encoder(digest: NodeDigest, fn: FnDef, loop: ast.For | ast.While | None) -> str | None:
+    if not any(_is_encoder_call(n) for n in digest.of(ast.Call)):
         return None
-    if any(not c for _, c in calls):
+    uses_cache = (any("cache" in n.id.lower() for n in digest.of(ast.Name))
+                  or any("cache" in n.attr.lower() for n in digest.of(ast.Attribute)))
+    owner, body = (fn, fn.body) if loop is None else (loop, loop.body)
+    conditional = _conditional_encoder_calls(digest, owner, body)
+    if loop is None and not conditional:
+        return None
+    if not all(conditional):
         return None if uses_cache else "reencoded"
     return "cached"
 
 
-def _mode(method: str, fn: FnDef) -> tuple[str | None, str, str | None]:
-    """(mode, what was seen, encoder use) of one training method."""
-    loop = _num_act_loop(fn)
-    halting = sorted({n.attr if isinstance(n, ast.Attribute) else n.id for n in ast.walk(fn)
-                      if (isinstance(n, ast.Attribute) and n.attr in _HALT_ATTRS)
-                      or (isinstance(n, ast.Name) and n.id in _HALT_ATTRS)})
-    carry = any(isinstance(n, ast.Return) and n.value is not None and any(
+def _returns_carry(digest: NodeDigest) -> bool:
+    return any(n.value is not None and any(
         (isinstance(x, ast.Name) and "carry" in x.id.lower()) or (isinstance(x, ast.Call) and "Carry" in ".".join(_dotted(x.func)))
-        for x in ast.walk(n.value)) for n in ast.walk(fn))
+        for x in walk(n.value)) for n in digest.of(ast.Return))
+
+
+def _mode(method: str, found: tuple[ClassInfo, FnDef]) -> tuple[str | None, str, str | None]:
+    """(mode, what was seen, encoder use) of one training method (as :meth:`PyIndex.methods` found it)."""
+    info, fn = found
+    digest = nodes(info[1], fn)
+    loop = _num_act_loop(digest)
+    halting = sorted({n.attr for n in digest.of(ast.Attribute) if n.attr in _HALT_ATTRS}
+                     | {n.id for n in digest.of(ast.Name) if n.id in _HALT_ATTRS})
+    carry = _returns_carry(digest)
     low = method.lower()
     by_name = "fixed" if ("online" in low or "fixed" in low) else "dynamic" if ("original" in low or "dynamic" in low) else None
     if loop is not None and not halting:
@@ -368,27 +361,26 @@ def _mode(method: str, fn: FnDef) -> tuple[str | None, str, str | None]:
         mode, seen = by_name, f"{method}() is named for {by_name} mode (its body is not conclusive)"
     else:
         mode, seen = None, f"{method}() shows no num_act_steps loop and no dynamic halting"
-    encoder = _encoder(fn, loop)
+    encoder = _encoder(digest, fn, loop)
     if encoder is not None:
         seen += "; the encoder is " + ("called once and cached" if encoder == "cached" else "called every step")
     return mode, seen, encoder
 
 
-def _training_branch(fn: FnDef) -> list[ast.stmt] | None:
-    for node in ast.walk(fn):
-        if isinstance(node, ast.If):
-            if _dotted(node.test) == ("self", "training"):
-                return node.body
-            if (isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not)
-                    and _dotted(node.test.operand) == ("self", "training")):
-                return node.orelse
+def _training_branch(digest: NodeDigest) -> list[ast.stmt] | None:
+    for node in digest.of(ast.If):
+        if _dotted(node.test) == ("self", "training"):
+            return node.body
+        if (isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not)
+                and _dotted(node.test.operand) == ("self", "training")):
+            return node.orelse
     return None
 
 
 def _self_calls(body: list[ast.stmt], known: dict) -> list[str]:
     out: list[str] = []
     for stmt in body:
-        for n in ast.walk(stmt):
+        for n in walk(stmt):
             if isinstance(n, ast.Call):
                 parts = _dotted(n.func)
                 if len(parts) == 2 and parts[0] == "self" and parts[1] in known and parts[1] != "forward":
@@ -439,7 +431,7 @@ def train_forward(index: PyIndex, sym: Symbol) -> TrainForward | None:
     if "forward" not in known:
         return None
     finfo, forward = known["forward"]
-    branch = _training_branch(forward)
+    branch = _training_branch(nodes(finfo[1], forward))
     scope = branch if branch is not None else forward.body
 
     def place(name: str) -> tuple[Span, Path]:
@@ -453,7 +445,7 @@ def train_forward(index: PyIndex, sym: Symbol) -> TrainForward | None:
         methods: list[str] = []
         texts: list[str] = []
         for value, called in branches:
-            modes = {_mode(m, known[m][1])[0] for m in called}
+            modes = {_mode(m, known[m])[0] for m in called}
             by_value[value] = modes.pop() if len(modes) == 1 else None
             methods += [m for m in called if m not in methods]
             texts.append(f"{value!r} -> {', '.join(m + '()' for m in called) or 'nothing'}")
@@ -465,14 +457,14 @@ def train_forward(index: PyIndex, sym: Symbol) -> TrainForward | None:
             return TrainForward(tuple(methods), mode, evidence, span, path, None, key, by_value)
     called = _self_calls(branch, known) if branch is not None else []
     if called:
-        results = [_mode(m, known[m][1]) for m in called]
+        results = [_mode(m, known[m]) for m in called]
         modes = {r[0] for r in results if r[0] is not None}
         mode = modes.pop() if len(modes) == 1 and all(r[0] for r in results) else None
         encoders = {r[2] for r in results if r[2] is not None}
         span, path = place(called[0])
         evidence = "forward() calls " + "; ".join(f"{m}() in training: {r[1]}" for m, r in zip(called, results))
         return TrainForward(tuple(called), mode, evidence, span, path, encoders.pop() if len(encoders) == 1 else None)
-    mode, seen, encoder = _mode("forward", forward)
+    mode, seen, encoder = _mode("forward", known["forward"])
     span, path = place("forward")
     return TrainForward(("forward",), mode, seen, span, path, encoder)
 
@@ -483,16 +475,13 @@ def halting(index: PyIndex, sym: Symbol) -> Halting | None:
         return None
     scope = _Scope("")
     reads: set[str] = set()
-    for _, (_, fn) in known.items():
-        for n in ast.walk(fn):
-            name = None
-            if isinstance(n, ast.Attribute) and scope.is_cfg(n.value):
-                name = n.attr
-            elif (isinstance(n, ast.Call) and _dotted(n.func) == ("getattr",) and len(n.args) >= 2
-                  and scope.is_cfg(n.args[0]) and isinstance(n.args[1], ast.Constant) and isinstance(n.args[1].value, str)):
-                name = n.args[1].value
-            if name is not None and (name.startswith("halt_") or name == "num_act_steps"):
-                reads.add(name)
+    for _, (info, fn) in known.items():
+        digest = nodes(info[1], fn)
+        read = [n.attr for n in digest.of(ast.Attribute) if scope.is_cfg(n.value)]
+        read += [n.args[1].value for n in digest.of(ast.Call)
+                 if _dotted(n.func) == ("getattr",) and len(n.args) >= 2 and scope.is_cfg(n.args[0])
+                 and isinstance(n.args[1], ast.Constant) and isinstance(n.args[1].value, str)]
+        reads.update(name for name in read if name.startswith("halt_") or name == "num_act_steps")
     dynamic = "halt_exploration_prob" in reads
     if not dynamic and reads:
         tf = train_forward(index, sym)

@@ -13,11 +13,9 @@ the project or a decorator could rewrite ``__init__``, the answer is None
 from __future__ import annotations
 
 import ast
-import re
-from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from trainpath.pyindex.summary import Parsed, comments_by_line, node_span, _dotted
+from trainpath.pyindex.summary import Parsed, char_col, comments_by_line, node_span, nodes, _dotted
 from trainpath.pyindex.types import ConfigClass, Field, Param, Symbol
 
 if TYPE_CHECKING:
@@ -32,35 +30,21 @@ TRIVIAL_BASES = frozenset({"builtins.object", "abc.ABC", "typing.Generic", "typi
 #: methods that build a pydantic model from a dict
 _VALIDATORS = frozenset({"model_validate", "parse_obj"})
 
-_COMMENTS: OrderedDict[str, dict[int, str]] = OrderedDict()
-
-
-#: a physical line as Python's parser splits them (``ast._splitlines_no_ff``): ends at \r\n, \r or \n
-_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-_SEGMENT_LINES: OrderedDict[str, list[bytes]] = OrderedDict()
-
-
-def _encoded_lines(parsed: Parsed) -> list[bytes]:
-    hit = _SEGMENT_LINES.get(parsed.digest)
-    if hit is None:
-        hit = _SEGMENT_LINES[parsed.digest] = [ln.encode() for ln in _PHYSICAL_LINE.findall(parsed.text)]
-        while len(_SEGMENT_LINES) > 64:
-            _SEGMENT_LINES.popitem(last=False)
-    return hit
-
 
 def _segment(parsed: Parsed, node: ast.AST) -> str | None:
-    """``ast.get_source_segment(parsed.text, node)`` with the file's lines split once, not per call."""
+    """``ast.get_source_segment(parsed.text, node)`` from the file's lines, split once (the text's
+    line ends are all ``\\n``: :func:`~trainpath.parsing.sources.read_source` normalises them)."""
     end_lineno, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
     if end_lineno is None or end_col is None:
         return None
-    lines = _encoded_lines(parsed)
+    lines = parsed.lines
     first, last = node.lineno - 1, end_lineno - 1  # type: ignore[attr-defined]
-    col = node.col_offset  # type: ignore[attr-defined]
+    head = lines[first]
+    col = char_col(head, node.col_offset)  # type: ignore[attr-defined]
     if first == last:
-        return lines[first][col:end_col].decode()
-    middle = [ln.decode() for ln in lines[first + 1:last]]
-    return lines[first][col:].decode() + "".join(middle) + lines[last][:end_col].decode()
+        return head[col:char_col(head, end_col)]
+    tail = lines[last]
+    return "\n".join([head[col:], *lines[first + 1:last], tail[:char_col(tail, end_col)]])
 
 
 def source(parsed: Parsed, node: ast.AST | None) -> str | None:
@@ -159,11 +143,9 @@ def _class_signature(index: PyIndex, info: ClassInfo, seen: set) -> tuple[list[P
 
 
 def _comments(parsed: Parsed) -> dict[int, str]:
-    hit = _COMMENTS.get(parsed.digest)
+    hit = parsed.memo.get("comments")
     if hit is None:
-        hit = _COMMENTS[parsed.digest] = comments_by_line(parsed.text)
-        while len(_COMMENTS) > 64:
-            _COMMENTS.popitem(last=False)
+        hit = parsed.memo["comments"] = comments_by_line(parsed.text)
     return hit
 
 
@@ -304,12 +286,9 @@ def _config_builds(index: PyIndex, sym: Symbol, seen: set) -> list[Symbol]:
     module = cinfo[0].module
     locals_: dict[str, Symbol] = {}
     stored: list[tuple[str, Symbol]] = []
-    delegates = False
-    for node in ast.walk(fn):
-        if isinstance(node, ast.Call) and _is_super_init(node):
-            delegates = True
-        if not isinstance(node, ast.Assign):
-            continue
+    digest = nodes(cinfo[1], fn)
+    delegates = any(_is_super_init(call) for call in digest.of(ast.Call))
+    for node in digest.of(ast.Assign):
         built = _built_config(index, module, cinfo, node.value)
         if built is None and isinstance(node.value, ast.Name):
             built = locals_.get(node.value.id)
@@ -359,18 +338,21 @@ def _built_config(index: PyIndex, module: str, cinfo: ClassInfo, value: ast.expr
     if parts[0] == "self" and len(parts) == 2:
         found = index.methods(cinfo[0]).get(parts[1])
         if found is not None:
-            return _helper_returns(index, found[0][0].module, found[0], found[1])
+            return _helper_returns(index, found[0][0].module, found[0], found[0][1], found[1])
         return None
     helper = index.qualify(module, parts)
     if isinstance(helper, Symbol) and helper.kind == "function":
         node = index._def_node(helper)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return _helper_returns(index, helper.module, cinfo, node)
+        parsed = index.files.parsed(helper.path)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and parsed is not None:
+            return _helper_returns(index, helper.module, cinfo, parsed, node)
     return None
 
 
-def _helper_returns(index: PyIndex, module: str, cinfo: ClassInfo, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Symbol | None:
-    found = {(s.path, s.span): s for node in ast.walk(fn) if isinstance(node, ast.Return) and node.value is not None
+def _helper_returns(index: PyIndex, module: str, cinfo: ClassInfo, parsed: Parsed,
+                    fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Symbol | None:
+    """The one config class the helper ``fn`` (defined in ``parsed``) returns, if it returns one."""
+    found = {(s.path, s.span): s for node in nodes(parsed, fn).of(ast.Return) if node.value is not None
              for s in [_built_config(index, module, cinfo, node.value, depth=1)] if s is not None}
     return next(iter(found.values())) if len(found) == 1 else None
 

@@ -8,6 +8,12 @@ relative imports, ``__init__.py`` re-exports, star imports restricted by
 ``__all__``, ``import a.b as c``, aliases and conditional definitions (the
 first binding wins).  Every lookup is cycle-safe.
 
+The disk is looked at once per *epoch* (:meth:`PyIndex.new_epoch`, at the
+start of each build): a file's stamp, a folder's listing.  Resolutions
+(``resolve``, ``qualify``) are remembered until a summary may have changed
+(:attr:`FileCache.generation`: a new epoch, an invalidation).  Neither holds a
+syntax tree, so memory stays bounded by the file cache's LRU.
+
 Behaviour facts (``choices``, ``train_forward``, ``halting``) live in
 :mod:`trainpath.pyindex.behaviour`; config classes in
 :mod:`trainpath.pyindex.classes`.
@@ -17,15 +23,18 @@ from __future__ import annotations
 
 import ast
 import builtins
+import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from trainpath.findings import Finding
-from trainpath.pyindex.summary import Binding, FileCache, ModuleSummary, Parsed, def_spans, _dotted
+from trainpath.pyindex.summary import Binding, FileCache, ModuleSummary, Parsed, def_spans, nodes, walk, _dotted
 from trainpath.pyindex.types import Choices, ConfigClass, Halting, Param, Symbol, TrainForward
 
 ClassInfo = tuple[Symbol, Parsed, ast.ClassDef]
+#: where a module is: (file or namespace directory, directories of its submodules, whether it is a file)
+Located = tuple[Path | None, tuple[Path, ...], bool]
 
 
 def _valid_module(module: str) -> bool:
@@ -38,31 +47,58 @@ class PyIndex:
     def __init__(self, roots: Sequence[Path]) -> None:
         self.roots: list[Path] = [Path(r) for r in roots]
         self.files = FileCache()
-        self._located: dict[str, tuple[Path | None, tuple[Path, ...]]] = {}
+        self._located: dict[str, Located] = {}
         self._facts: dict[tuple, object] = {}
+        self._listings: dict[str, list[str]] = {}  # submodules(), for the current epoch
+        #: resolutions (symbols and names, never trees), valid for one FileCache generation
+        self._resolved: dict[tuple, object] = {}
+        self._resolved_generation = -1
 
     # ------------------------------------------------------------------ files
+    def new_epoch(self) -> None:
+        """Look at the disk again: each file's stamp is checked once more, folders are listed again.
+
+        Call it at the start of each build.  Within an epoch a file's stamp is
+        checked once; a change announced with :meth:`invalidate` is seen at once.
+        """
+        self.files.new_epoch()
+        self._listings.clear()
+
     def invalidate(self, path: Path | None = None) -> None:
         """Forget what is known about ``path`` (or everything)."""
         self.files.invalidate(path)
         self._located.clear()  # a file may have appeared or gone
+        self._listings.clear()
         self._facts.clear()
+
+    def _remembered(self, key: tuple, compute: Callable[[], object]) -> object:
+        """``compute()``, remembered until a summary changes (a value computed while one did is not kept)."""
+        generation = self.files.generation
+        if self._resolved_generation != generation:
+            self._resolved.clear()
+            self._resolved_generation = generation
+        elif key in self._resolved:
+            return self._resolved[key]
+        value = compute()
+        if self.files.generation == generation:
+            self._resolved[key] = value
+        return value
 
     def syntax_error(self, path: Path) -> Finding | None:
         """The ``python-syntax`` finding of ``path``, or None when it parses (or cannot be read)."""
-        return self.files.summary(Path(path)).error
+        return self.files.summary(path).error
 
     def read_problem(self, path: Path) -> Finding | None:
         """The ``unreadable-file`` finding of ``path`` (binary, not UTF-8, too large...), or None."""
-        return self.files.summary(Path(path)).problem
+        return self.files.summary(path).problem
 
     # ---------------------------------------------------------------- modules
-    def _locate(self, module: str) -> tuple[Path | None, tuple[Path, ...]]:
-        """(file or namespace dir, directories holding its submodules)."""
+    def _locate(self, module: str) -> Located:
+        """(file or namespace dir, directories holding its submodules, whether it is a file)."""
         hit = self._located.get(module)
         if hit is not None:
             return hit
-        result: tuple[Path | None, tuple[Path, ...]] = (None, ())
+        result: Located = (None, (), False)
         if _valid_module(module):
             parent, _, name = module.rpartition(".")
             search: Sequence[Path] = self.roots if not parent else self._locate(parent)[1]
@@ -70,18 +106,23 @@ class PyIndex:
             for d in search:
                 pkg = d / name
                 if (pkg / "__init__.py").is_file():
-                    result = (pkg / "__init__.py", (pkg,))
+                    result = (pkg / "__init__.py", (pkg,), True)
                     break
                 if (d / f"{name}.py").is_file():
-                    result = (d / f"{name}.py", ())
+                    result = (d / f"{name}.py", (), True)
                     break
                 if pkg.is_dir():
                     namespace.append(pkg)
             else:
                 if namespace:
-                    result = (namespace[0], tuple(namespace))
+                    result = (namespace[0], tuple(namespace), False)
         self._located[module] = result
         return result
+
+    def _module_file(self, module: str) -> Path | None:
+        """The module's file (a package's ``__init__.py``); None for a namespace package or no module."""
+        path, _, is_file = self._locate(module)
+        return path if is_file else None
 
     def module_path(self, module: str) -> Path | None:
         """The module's file; a package's ``__init__.py``; a namespace package's directory."""
@@ -91,34 +132,45 @@ class PyIndex:
         return self.module_path(module) is not None
 
     def submodules(self, package: str) -> list[str]:
-        """Dotted names of the modules and packages directly under ``package`` ('' = top level)."""
+        """Dotted names of the modules and packages directly under ``package`` ('' = top level).
+
+        Listed once per epoch: a missing model module asks for its siblings, and
+        a large project has hundreds of those in one folder of a thousand files.
+        """
+        hit = self._listings.get(package)
+        if hit is None:
+            hit = self._listings[package] = self._list_submodules(package)
+        return list(hit)
+
+    def _list_submodules(self, package: str) -> list[str]:
         dirs = self.roots if package == "" else self._locate(package)[1]
         found: set[str] = set()
         for d in dirs:
             try:
-                entries = list(d.iterdir())
+                with os.scandir(d) as it:
+                    entries = list(it)
             except OSError:
                 continue
             for e in entries:
-                if e.suffix == ".py" and e.stem.isidentifier() and e.stem != "__init__" and e.is_file():
-                    found.add(e.stem)
-                elif e.is_dir() and e.name.isidentifier() and e.name != "__pycache__":
-                    if (e / "__init__.py").is_file() or any(e.glob("*.py")):
-                        found.add(e.name)
+                stem, dot, suffix = e.name.rpartition(".")
+                if dot and suffix == "py" and stem.isidentifier() and stem != "__init__" and e.is_file():
+                    found.add(stem)
+                elif e.is_dir() and e.name.isidentifier() and e.name != "__pycache__" and _holds_python(e.path):
+                    found.add(e.name)
         prefix = f"{package}." if package else ""
         return sorted(prefix + n for n in found)
 
     def _summary(self, module: str) -> tuple[Path, ModuleSummary] | None:
-        path = self.module_path(module)
-        if path is None or path.is_dir():
+        path = self._module_file(module)
+        if path is None:
             return None
         return path, self.files.summary(path)
 
     def _absolute(self, module: str, path: Path, level: int, name: str) -> str | None:
-        """The absolute module a (possibly relative) import in ``module`` names."""
+        """The absolute module a (possibly relative) import in ``module`` (whose file is ``path``) names."""
         if level == 0:
             return name or None
-        package = module.split(".") if path.name == "__init__.py" or path.is_dir() else module.split(".")[:-1]
+        package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
         if not package or level - 1 >= len(package):
             return None  # relative import beyond the top-level package
         base = package[: len(package) - (level - 1)]
@@ -128,7 +180,7 @@ class PyIndex:
     # -------------------------------------------------------------- resolving
     def resolve(self, module: str, name: str) -> Symbol | None:
         """What ``from module import name`` gives, followed to its definition (None: not there)."""
-        return self._resolve(module, name, set())
+        return self._remembered(("resolve", module, name), lambda: self._resolve(module, name, set()))  # type: ignore[return-value]
 
     def _resolve(self, module: str, name: str, seen: set[tuple[str, str]]) -> Symbol | None:
         if (module, name) in seen:
@@ -175,8 +227,8 @@ class PyIndex:
             target = self._absolute(module, path, b.level, b.from_module)
             if target is None:
                 return None
-            target_path = self.module_path(target)
-            if target_path is not None and not target_path.is_dir():
+            target_path, _, is_file = self._locate(target)
+            if is_file:
                 return self._resolve(target, b.from_name, seen)
             if target_path is not None or self._locate(target.split(".")[0])[0] is not None:
                 return None  # a project namespace package (only submodules there) or a missing project module
@@ -261,6 +313,9 @@ class PyIndex:
     def qualify(self, module: str, parts: tuple[str, ...]) -> Symbol | str | None:
         """What ``a.b.C`` written in ``module`` refers to: a project Symbol, or the dotted
         name outside the project ('pydantic.BaseModel', 'builtins.object'); None if unknown."""
+        return self._remembered(("qualify", module, parts), lambda: self._qualify(module, parts))  # type: ignore[return-value]
+
+    def _qualify(self, module: str, parts: tuple[str, ...]) -> Symbol | str | None:
         hit = self._summary(module)
         if hit is None or not parts:
             return None
@@ -301,21 +356,22 @@ class PyIndex:
         return (sym, self.files.parsed(sym.path), node) if isinstance(node, ast.ClassDef) else None  # type: ignore[return-value]
 
     def _def_node(self, sym: Symbol) -> ast.AST | None:
-        parsed = self.files.parsed(sym.path)
-        if parsed is None:
-            return None
-        for node, _ in _walk_defs(parsed.tree.body, None):
-            if node.name == sym.name and node.lineno - 1 == sym.line_span.line:
-                return node
-        return None
+        found = self._def_and_parent(sym)
+        return found[0] if found is not None else None
 
     def _def_parent(self, sym: Symbol) -> ast.ClassDef | None:
+        found = self._def_and_parent(sym)
+        return found[1] if found is not None else None
+
+    def _def_and_parent(self, sym: Symbol) -> tuple[ast.AST, ast.ClassDef | None] | None:
+        """The def of ``sym`` and its class (a name is defined once per line: a def is a compound statement)."""
         parsed = self.files.parsed(sym.path)
         if parsed is None:
             return None
-        for node, parent in _walk_defs(parsed.tree.body, None):
-            if node.name == sym.name and node.lineno - 1 == sym.line_span.line:
-                return parent
+        line = sym.line_span.line
+        for node, parent in _walk_defs(parsed.statements_at(line), None):
+            if node.name == sym.name and node.lineno - 1 == line:
+                return node, parent
         return None
 
     def bases(self, info: ClassInfo) -> list[Symbol | str | None]:
@@ -344,6 +400,7 @@ class PyIndex:
                     visit(b)
 
         visit(sym)
+        del visit  # a recursive closure is a reference cycle: break it so reference counting frees it
         return out
 
     def methods(self, sym: Symbol) -> dict[str, tuple[ClassInfo, ast.FunctionDef | ast.AsyncFunctionDef]]:
@@ -398,7 +455,15 @@ class PyIndex:
             info = self.class_info(sym)
             if info is None:
                 return frozenset()
-            return frozenset(n.value for n in ast.walk(info[2]) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+            _, parsed, node = info
+            found: set[str] = set()
+            for part in ast.iter_child_nodes(node):  # methods through their digests, which the other facts share
+                if isinstance(part, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    constants = nodes(parsed, part).of(ast.Constant)
+                else:
+                    constants = [n for n in walk(part) if isinstance(n, ast.Constant)]
+                found.update(n.value for n in constants if isinstance(n.value, str))
+            return frozenset(found)
 
         return self._cached(("string_literals", sym), compute)  # type: ignore[return-value]
 
@@ -436,6 +501,15 @@ def _walk_defs(body: list[ast.stmt], parent: ast.ClassDef | None) -> Iterator[tu
             yield from _walk_defs(stmt.body, parent)
 
 
+def _holds_python(folder: str) -> bool:
+    """Whether ``folder`` is a package or holds a ``*.py`` entry (what ``Path.glob('*.py')`` finds)."""
+    if os.path.isfile(os.path.join(folder, "__init__.py")):
+        return True
+    try:
+        with os.scandir(folder) as it:
+            return any(e.name.endswith(".py") for e in it)
+    except OSError:
+        return False
 
 
 def dotted(node: ast.AST) -> tuple[str, ...]:
