@@ -160,6 +160,9 @@ def start(stdin: BinaryIO | None = None) -> tuple[BinaryIO, Early | None]:
             null = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(null, fd)
+            import gc
+
+            gc.disable()  # a one-shot process, and indexing leaves no reference cycles (see cli.main._batch_gc)
             from trainpath.lsp.state import ProjectState
 
             out = {}
