@@ -475,15 +475,27 @@ def halting(index: PyIndex, sym: Symbol) -> Halting | None:
         return None
     scope = _Scope("")
     reads: set[str] = set()
+    bare: set[str] = set()  # read with no fallback value: the config must provide it
     for _, (info, fn) in known.items():
         digest = nodes(info[1], fn)
-        read = [n.attr for n in digest.of(ast.Attribute) if scope.is_cfg(n.value)]
-        read += [n.args[1].value for n in digest.of(ast.Call)
-                 if _dotted(n.func) == ("getattr",) and len(n.args) >= 2 and scope.is_cfg(n.args[0])
-                 and isinstance(n.args[1], ast.Constant) and isinstance(n.args[1].value, str)]
-        reads.update(name for name in read if name.startswith("halt_") or name == "num_act_steps")
+        read = [(n.attr, True) for n in digest.of(ast.Attribute) if scope.is_cfg(n.value)]
+        for n in digest.of(ast.Call):
+            # getattr(cfg, "k"[, default]) and cfg.get("k"[, default])
+            if _dotted(n.func) == ("getattr",) and len(n.args) >= 2 and scope.is_cfg(n.args[0]):
+                name, has_default = n.args[1], len(n.args) >= 3
+            elif isinstance(n.func, ast.Attribute) and n.func.attr == "get" and n.args and scope.is_cfg(n.func.value):
+                name, has_default = n.args[0], len(n.args) >= 2 or any(k.arg == "default" for k in n.keywords)
+            else:
+                continue
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                read.append((name.value, not has_default))
+        for name, without_default in read:
+            if name.startswith("halt_") or name == "num_act_steps":
+                reads.add(name)
+                if without_default:
+                    bare.add(name)
     dynamic = "halt_exploration_prob" in reads
     if not dynamic and reads:
         tf = train_forward(index, sym)
         dynamic = tf is not None and tf.mode == "dynamic"
-    return Halting(dynamic, tuple(sorted(reads)))
+    return Halting(dynamic, tuple(sorted(reads)), tuple(sorted(reads - bare)))

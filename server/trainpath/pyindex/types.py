@@ -91,3 +91,5 @@ class Halting:
 
     dynamic: bool
     reads: tuple[str, ...]  # config keys among halt_* / num_act_steps the model code reads, sorted
+    #: those of ``reads`` the code only reads with a fallback (``getattr(cfg, k, 16)``, ``cfg.get(k, 16)``)
+    defaulted: tuple[str, ...] = ()

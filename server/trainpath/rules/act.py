@@ -2,7 +2,8 @@
 
 - ``missing-act-param``: the model halts dynamically (its code reads
   ``halt_max_steps`` / ``halt_exploration_prob``) but the composed arch config
-  does not set one of them and the model's config class gives no default.
+  does not set one of them, the model's config class gives no default and
+  the code gives none where it reads it (``getattr(cfg, "halt_max_steps", 16)``).
 - ``train-mode-mismatch``: the config selects one training mode and the
   model's training forward implements the other.  The config selects *fixed*
   (online) mode with ``num_act_steps`` or an ``act_mode``-style key whose value
@@ -54,7 +55,7 @@ def check(model) -> Iterable[Finding]:
         if halting.dynamic:
             cc = idx.config_class(sym)
             for key in ACT_PARAMS:
-                if key in arch or key not in halting.reads:
+                if key in arch or key not in halting.reads or key in halting.defaulted:
                     continue
                 field = cc.fields.get(key) if cc is not None else None
                 if field is not None and field.default is not None:
