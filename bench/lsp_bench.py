@@ -243,12 +243,16 @@ async def bench_trainpath(scale: int, requests: int, edits: int) -> Result:
     while s.first_publish is None and time.perf_counter() - s.spawned < 600:
         await asyncio.sleep(0.005)
     res.figures["first diagnostics (s)"] = (s.first_publish or float("nan")) - s.spawned
-    await asyncio.sleep(0.2)
-    res.figures["memory RSS indexed (MB)"] = rss_mb(s.pid)
-    for m in s.client.log_messages:
-        hit = re.search(r"indexed .* in (\d+) ms", m.message)
+    # the early indexer may publish before the server's own index is built: wait for its log line
+    while time.perf_counter() - s.spawned < 600:
+        hits = [re.search(r"indexed .* in (\d+) ms", m.message) for m in s.client.log_messages]
+        hit = next((h for h in hits if h), None)
         if hit:
             res.figures["cold index (s)"] = int(hit.group(1)) / 1000
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)
+    res.figures["memory RSS indexed (MB)"] = rss_mb(s.pid)
     positions = trainpath_positions(root, requests)
     for method, provider in (("definition", caps.definition_provider), ("hover", caps.hover_provider)):
         if not provider:
