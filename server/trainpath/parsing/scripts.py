@@ -378,6 +378,8 @@ class _Resolver:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
                 key = (mod.path, mod.digest, name)
                 if key not in _HELPERS:  # every script imports the same loader: describe it once
+                    if len(_HELPERS) >= 256:  # an editing session makes a version per save: stay small
+                        _HELPERS.clear()
                     _HELPERS[key] = _helper(node, mod)
                 return _HELPERS[key]
         for node in mod.tree.body:
