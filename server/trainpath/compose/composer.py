@@ -260,14 +260,22 @@ def _check_hydra(value: dict, tree: OT, schema: dict, key_path: tuple, repo: Con
             schema[k] = copy_value(v) if not isinstance(v, dict) else {"__closed__": False, **copy_value(v)}
 
 
+#: one tuple per key path, shared by every composition's provenance (bounded: cleared when large)
+_KEYPATHS: dict[tuple, tuple] = {}
+_KEYPATHS_MAX = 1 << 16
+
+
 def flatten_provenance(tree: OT) -> dict[tuple, Origin]:
     """Key path -> origin for every node of ``tree`` that has one, depth first, in key order."""
     out: dict[tuple, Origin] = {}
+    if len(_KEYPATHS) > _KEYPATHS_MAX:
+        _KEYPATHS.clear()
 
     def walk(t: OT, prefix: tuple) -> None:
         kids = t.kids
         for k, v in kids.items() if isinstance(kids, dict) else enumerate(kids):  # type: ignore[arg-type]
             key = prefix + (k,)
+            key = _KEYPATHS.setdefault(key, key)  # thousands of chains share the same key paths
             if v.origin is not None:
                 out[key] = v.origin
             if v.kids:

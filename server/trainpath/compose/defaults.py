@@ -15,7 +15,6 @@ the entry or override at fault.  Two deliberate differences: a defaults cycle
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -57,14 +56,9 @@ class ResultItem:
 
 
 def _hint(name: str, options: Sequence[str]) -> str:
-    return _hint_cached(name, tuple(options))
-
-
-@lru_cache(maxsize=1024)
-def _hint_cached(name: str, options: tuple[str, ...]) -> str:
-    # a broken default is composed again by every chain through it: difflib over a
-    # large group once per (name, options) is enough
-    best = did_you_mean(name, options)
+    # a broken default is composed again by every chain through it: did_you_mean caches
+    # per (name, options), keeping one tuple per options list
+    best = did_you_mean(name, tuple(options))
     return f"; did you mean `{best}`?" if best else ""
 
 
