@@ -115,7 +115,8 @@ def mark_links(chains, findings: list[Finding]) -> None:
             best = None
             for link in chain.links:
                 src = link.source
-                if src is None or src.path != f.path or not src.span.contains(f.span.line, f.span.col):
+                # spans first: comparing two paths costs far more than two numbers
+                if src is None or not src.span.contains(f.span.line, f.span.col) or src.path != f.path:
                     continue
                 if best is None or _width(src.span) < _width(best.source.span):
                     best = link
