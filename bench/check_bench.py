@@ -31,8 +31,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-GENERATED = HERE / "_generated"
+from _common import synthetic_project, use_bytecode
+
 
 FLOOR_SNIPPET = """
 import ast, os, sys, yaml
@@ -68,14 +68,6 @@ print(json.dumps(out))
 """
 
 
-def project(scale: int) -> Path:
-    root = GENERATED / f"x{scale}"
-    if not (root / "seeded.json").is_file():
-        subprocess.run([sys.executable, str(HERE / "gen_synthetic.py"), "--scale", str(scale), "--out", str(root),
-                        "--force"], check=True)
-    return root
-
-
 def run(cmd: list[str]) -> tuple[float, float, str]:
     """(wall seconds, child CPU seconds, stdout) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -107,23 +99,6 @@ def fmt(wall: float, cpu: float) -> str:
     return f"{wall:7.2f} s ({cpu:5.2f})"
 
 
-def use_bytecode() -> None:
-    """Measure trainpath as users run it: with its bytecode compiled.
-
-    This workplace sets PYTHONDONTWRITEBYTECODE, which would make every measured
-    process compile trainpath's modules from source (~0.1 s) while hydra-core,
-    installed by pip, has its bytecode.  Compile once and let children use it.
-    """
-    import compileall
-    import os
-
-    import trainpath
-
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    sys.dont_write_bytecode = False
-    compileall.compile_dir(str(Path(trainpath.__file__).parent), quiet=1)
-
-
 def main(argv: list[str] | None = None) -> int:
     use_bytecode()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -138,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{'hydra total':>12} {'per config':>10} {'configs':>7} {'check/hydra':>11}")
     found_rows = []
     for scale in args.scales:
-        root = project(scale)
+        root = synthetic_project(scale)
         files = sum(len(f) for _, _, f in os.walk(root))
         cw, cc, out = median_run([py, "-m", "trainpath", "check", str(root), "--format", "json"], args.runs)
         fw, fc, _ = median_run([py, "-c", FLOOR_SNIPPET, str(root)], args.runs)

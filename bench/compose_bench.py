@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+from _common import use_bytecode
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_ROOT = HERE.parent / "examples" / "trm_project"
 
@@ -73,23 +75,6 @@ def bench(root: Path, names: list[str], runs: int) -> list[tuple[str, float, flo
         rows.append((name, statistics.median(w for w, _ in tp), statistics.median(c for _, c in tp),
                      statistics.median(w for w, _ in hy), statistics.median(c for _, c in hy), status))
     return rows
-
-
-def use_bytecode() -> None:
-    """Measure trainpath as users run it: with its bytecode compiled.
-
-    This workplace sets PYTHONDONTWRITEBYTECODE, which would make every measured
-    process compile trainpath's modules from source (~0.1 s) while hydra-core,
-    installed by pip, has its bytecode.  Compile once and let children use it.
-    """
-    import compileall
-    import os
-
-    import trainpath
-
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    sys.dont_write_bytecode = False
-    compileall.compile_dir(str(Path(trainpath.__file__).parent), quiet=1)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,11 +30,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
-import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 import tokenize
@@ -45,8 +43,8 @@ from lsprotocol import types
 from pytest_lsp import client_capabilities
 from pytest_lsp.client import make_test_lsp_client
 
-HERE = Path(__file__).resolve().parent
-GENERATED = HERE / "_generated"
+from _common import synthetic_project, use_bytecode
+
 TARGETS = {
     "first diagnostics (s)": {1: 0.6},
     "cold index (s)": {100: 3.0},
@@ -73,14 +71,6 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[k]
-
-
-def project_for(scale: int) -> Path:
-    out = GENERATED / f"x{scale}"
-    if not (out / "seeded.json").is_file():
-        subprocess.run([sys.executable, str(HERE / "gen_synthetic.py"), "--scale", str(scale), "--out", str(out),
-                        "--force"], check=True)
-    return out.resolve()
 
 
 def rss_mb(pid: int) -> float:
@@ -235,7 +225,7 @@ def edit_target(root: Path) -> tuple[Path, Path, int] | None:
 
 
 async def bench_trainpath(scale: int, requests: int, edits: int) -> Result:
-    root = project_for(scale)
+    root = synthetic_project(scale)
     res = Result(scale)
     s = Session([sys.executable, "-m", "trainpath", "serve"], root)
     init = await s.start()
@@ -299,7 +289,7 @@ async def bench_trainpath(scale: int, requests: int, edits: int) -> Result:
 
 
 async def bench_jedi(scale: int, requests: int, edits: int) -> Result:
-    root = project_for(scale)
+    root = synthetic_project(scale)
     res = Result(scale)
     exe = shutil.which("jedi-language-server")
     if exe is None:
@@ -376,23 +366,6 @@ async def main_async(args) -> int:
             print(f"jedi-ls x{scale}: {results[-1][1].figures}", file=sys.stderr, flush=True)
     print(table(results))
     return 0
-
-
-def use_bytecode() -> None:
-    """Measure trainpath as users run it: with its bytecode compiled.
-
-    This workplace sets PYTHONDONTWRITEBYTECODE, which would make every measured
-    process compile trainpath's modules from source (~0.1 s) while hydra-core,
-    installed by pip, has its bytecode.  Compile once and let children use it.
-    """
-    import compileall
-    import os
-
-    import trainpath
-
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    sys.dont_write_bytecode = False
-    compileall.compile_dir(str(Path(trainpath.__file__).parent), quiet=1)
 
 
 def main(argv: list[str] | None = None) -> int:
