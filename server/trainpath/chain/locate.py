@@ -112,6 +112,27 @@ def lookup(config, keypath: tuple):
     return True, node
 
 
+def nearest_missing_key(config, keypath) -> tuple[int, str] | None:
+    """(index, nearest existing key) at the first part of ``keypath`` the composed ``config`` lacks.
+
+    None when every part exists, when the parent of the missing part is not a
+    mapping, or when no key there is near enough (Hydra's own ``hydra`` node is
+    never suggested).
+    """
+    from trainpath.findings import did_you_mean
+
+    node = config
+    for i, part in enumerate(keypath):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            continue
+        if not isinstance(node, dict):
+            return None
+        near = did_you_mean(str(part), [k for k in node if isinstance(k, str) and k != "hydra"])
+        return (i, near) if near is not None else None
+    return None
+
+
 def narrow(ref: Ref, needle: str) -> Ref:
     """``ref`` narrowed to the first occurrence of ``needle`` inside it (on one line), else unchanged."""
     from trainpath.parsing.sources import read_source

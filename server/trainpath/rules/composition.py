@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable
 
-from trainpath.findings import Finding, did_you_mean
+from trainpath.chain.locate import nearest_missing_key
+from trainpath.findings import Finding
 
 CODES = ("missing-default", "defaults-cycle", "missing-override-option", "unknown-override-key",
          "append-existing-key", "override-syntax", "missing-config")
@@ -47,20 +48,13 @@ def _with_key_hint(f: Finding, config) -> Finding:
     if not key or key.startswith("+") or "@" in key:
         return f
     parts = key.split(".")
-    node = config
-    for i, part in enumerate(parts):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            continue
-        if not isinstance(node, dict):
-            return f
-        near = did_you_mean(part, [k for k in node if isinstance(k, str) and k != "hydra"])
-        if near is None:
-            return f
-        suggestion = ".".join(parts[:i] + [near] + parts[i + 1:])
-        exact = f.span.line == f.span.end_line and f.span.end_col - f.span.col == len(key)
-        data = f.data + ((("suggestion", suggestion),) if exact else ())
-        head, sep, tail = f.message.partition("; to add it use ")
-        message = f"{head}; did you mean `{suggestion}`?" + (f" (to add it as a new key use {tail})" if sep else "")
-        return replace(f, message=message, data=data)
-    return f
+    found = nearest_missing_key(config, parts)
+    if found is None:
+        return f
+    i, near = found
+    suggestion = ".".join(parts[:i] + [near] + parts[i + 1:])
+    exact = f.span.line == f.span.end_line and f.span.end_col - f.span.col == len(key)
+    data = f.data + ((("suggestion", suggestion),) if exact else ())
+    head, sep, tail = f.message.partition("; to add it use ")
+    message = f"{head}; did you mean `{suggestion}`?" + (f" (to add it as a new key use {tail})" if sep else "")
+    return replace(f, message=message, data=data)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from trainpath.chain.locate import narrow, value_ref
+from trainpath.chain.locate import narrow, nearest_missing_key, value_ref
 from trainpath.chain.names import INTERPOLATION
-from trainpath.findings import Finding, did_you_mean
+from trainpath.findings import Finding
 
 CODES = ("unresolved-interpolation",)
 
@@ -108,16 +108,11 @@ def _nearest(config, path: tuple, ref: str) -> str | None:
     ref = ref.strip()
     dots = len(ref) - len(ref.lstrip("."))
     written = ref[dots:].split(".") if ref[dots:] else []
-    node = config
-    for i, part in enumerate(path):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            continue
-        if not isinstance(node, dict):
-            return None
-        j = i - (len(path) - len(written))  # the same part in the written reference
-        near = did_you_mean(str(part), [k for k in node if isinstance(k, str) and k != "hydra"])
-        if near is None or j < 0 or written[j] != part:
-            return None
-        return "${" + "." * dots + ".".join(written[:j] + [near] + written[j + 1:]) + "}"
-    return None
+    found = nearest_missing_key(config, path)
+    if found is None:
+        return None
+    i, near = found
+    j = i - (len(path) - len(written))  # the same part in the written reference
+    if j < 0 or written[j] != path[i]:
+        return None
+    return "${" + "." * dots + ".".join(written[:j] + [near] + written[j + 1:]) + "}"
