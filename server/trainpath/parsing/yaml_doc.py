@@ -288,11 +288,7 @@ def _to_int(value: str) -> int:
     if value[0] == "0":
         return sign * int(value, 8)
     if ":" in value:
-        total, base = 0, 1
-        for digit in reversed([int(part) for part in value.split(":")]):
-            total += digit * base
-            base *= 60
-        return sign * total
+        return sign * _base60([int(part) for part in value.split(":")])
     return sign * int(value)
 
 
@@ -306,12 +302,17 @@ def _to_float(value: str) -> float:
     if value == ".nan":
         return math.nan
     if ":" in value:
-        total, base = 0.0, 1
-        for digit in reversed([float(part) for part in value.split(":")]):
-            total += digit * base
-            base *= 60
-        return sign * total
+        return sign * _base60([float(part) for part in value.split(":")])
     return sign * float(value)
+
+
+def _base60(digits: list) -> Any:
+    """YAML 1.1 sexagesimal numbers (``1:30`` is 90), as PyYAML's constructors compute them."""
+    total, base = digits[0] * 0, 1
+    for digit in reversed(digits):
+        total += digit * base
+        base *= 60
+    return total
 
 
 def _construct_scalar(tag: str, value: str) -> Any:
