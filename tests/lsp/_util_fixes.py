@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from lsprotocol import types
 from pytest_lsp import LanguageClient
+
+from ._util_diagnostics import wait_for  # noqa: F401 - the tests import it from here too
 
 
 def accept_registrations(client: LanguageClient) -> None:
@@ -32,16 +33,6 @@ async def begin(client: LanguageClient, root: Path, caps: str = "neovim",
         workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
         initialization_options=options,
     ))
-
-
-async def wait_for(predicate, timeout: float = 20.0) -> bool:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while loop.time() < end:
-        if predicate():
-            return True
-        await asyncio.sleep(0.02)
-    return False
 
 
 def rng(text: str) -> types.Range:

@@ -12,7 +12,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 from trainpath.lsp import early
 
 from .conftest import SERVER, start
-from .test_smoke import wait_for
+from ._util_diagnostics import wait_for
 
 
 def _frame(body: bytes) -> bytes:

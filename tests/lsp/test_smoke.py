@@ -1,17 +1,5 @@
-import asyncio
-
-from lsprotocol import types
-
+from ._util_diagnostics import wait_for
 from .conftest import start
-
-
-async def wait_for(predicate, timeout=20.0):
-    end = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < end:
-        if predicate():
-            return True
-        await asyncio.sleep(0.02)
-    return False
 
 
 async def test_push_diagnostics_on_never_opened_job_file(client, project):
