@@ -24,6 +24,14 @@ def project(tmp_path: Path) -> Path:
     return dst.resolve()
 
 
+@pytest.fixture
+def clean(tmp_path: Path) -> Path:
+    """A private copy of the ``clean_trm`` fixture project (no findings; has ``_target_`` configs)."""
+    dst = tmp_path / "clean_trm"
+    shutil.copytree(REPO / "tests" / "fixtures" / "clean_trm", dst)
+    return dst.resolve()
+
+
 def accept_registrations(client: LanguageClient) -> None:
     """Answer ``client/registerCapability`` like an editor does (pytest-lsp's client has no handler of its own;
     with VS Code's capabilities the server registers its file watchers dynamically)."""

@@ -6,13 +6,11 @@ answer must come from the editor's text plus the index, whether or not the debou
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from lsprotocol import types
 
-from .conftest import REPO
 from .conftest import start as _start
 
 CFG = "config/cfg_pretrain_etrm_arc_agi_1.yaml"
@@ -199,13 +197,6 @@ async def test_job_override_keys_and_values(client, project):
         "arch.encoder_type=hybrid_standard arch.encoder_num_layers=4", "arch.encoder_type=l‸"))
     assert labels(items) == ENCODERS
     assert edit(items[3]) == ("lpn_standard", 9, 24, 25)
-
-
-@pytest.fixture
-def clean(tmp_path: Path) -> Path:
-    dst = tmp_path / "clean_trm"
-    shutil.copytree(REPO / "tests" / "fixtures" / "clean_trm", dst)
-    return dst.resolve()
 
 
 async def test_target_values_and_arguments(client, clean):

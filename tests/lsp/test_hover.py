@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from lsprotocol import types
 
 from .conftest import REPO
@@ -161,13 +159,6 @@ async def test_interpolation_and_classes(client, project):
     assert hv.contents.value == (
         "❌ model `recursive_reasoning.etrm_v2@TRMWithEncoder`: no module `models.recursive_reasoning.etrm_v2` "
         "(from `recursive_reasoning.etrm_v2` with prefix `models.`) (did you mean `recursive_reasoning.etrm`?)")
-
-
-@pytest.fixture
-def clean(tmp_path: Path) -> Path:
-    dst = tmp_path / "clean_trm"
-    shutil.copytree(REPO / "tests" / "fixtures" / "clean_trm", dst)
-    return dst.resolve()
 
 
 async def test_target_and_relative_interpolation(client, clean):
