@@ -11,6 +11,8 @@ from trainpath.parsing.positions import Span
 
 #: link kinds, in chain order (the contract's chain JSON uses these names)
 KINDS = ("job", "script", "config", "default", "arch", "model", "loss", "evaluator", "target", "override", "interpolation")
+#: link kinds written in configs that name Python (``name: module@Class``, ``_target_``)
+NAME_KINDS = ("model", "loss", "evaluator", "target")
 
 
 @dataclass(frozen=True)

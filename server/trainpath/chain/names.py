@@ -9,6 +9,8 @@ from trainpath.parsing.positions import Span
 
 #: a plain ``${a.b}`` / ``${.x}`` reference (no resolver, no nesting): group 1 is the key path
 INTERPOLATION = re.compile(r"\$\{([^${}:]*)\}")
+#: a config or group option name as written in ``defaults``, ``--config-name`` or ``group=option``
+OPTION_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from trainpath.chain.names import OPTION_NAME
 from trainpath.findings import Finding, did_you_mean
 from trainpath.parsing.positions import Span
 
@@ -42,7 +43,6 @@ FIXABLE = RENAME_CODES | {"missing-module", "missing-class", "unknown-override-k
 
 _DID_YOU_MEAN = re.compile(r"did you mean `([^`]+)`\?")
 _NO_CONFIG = re.compile(r"no config `([^`]+)/([^`/]+)`")
-_OPTION = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 
 
 @dataclass(frozen=True)
@@ -236,9 +236,9 @@ def _group_option(model, finding: Finding, old: str) -> tuple[str, str, Path] | 
             return None
         group, option = m.group(1), m.group(2)
     group = group.strip("/")
-    if option != _unquote(old) or not _OPTION.match(option) or not group or config_dir is None:
+    if option != _unquote(old) or not OPTION_NAME.fullmatch(option) or not group or config_dir is None:
         return None
-    if any(not _OPTION.match(part) for part in group.split("/")):
+    if any(not OPTION_NAME.fullmatch(part) for part in group.split("/")):
         return None
     return group, option, config_dir
 

@@ -20,23 +20,19 @@ objects.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from trainpath.chain.locate import key_ref
-from trainpath.chain.model import Chain, Link, Ref
-from trainpath.chain.names import INTERPOLATION
+from trainpath.chain.model import NAME_KINDS, Chain, Link, Ref
+from trainpath.chain.names import INTERPOLATION, OPTION_NAME
 from trainpath.chain.query import chain_at, chains_using, composed_keypath, job_override_at
 from trainpath.parsing.positions import FILE_START, Span
 
 #: link kinds whose target is a file named by its path (document links, references of a file)
 PATH_KINDS = ("script", "config", "default", "arch")
-#: link kinds written in configs that name Python
-NAME_KINDS = ("model", "loss", "evaluator", "target")
 #: link kinds a config rename edits
 RENAME_KINDS = ("config", "default", "arch")
-_NAME_OK = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 
 
 @dataclass(frozen=True)
@@ -358,7 +354,7 @@ def check_new_name(site: RenameSite, new: str) -> tuple[str, str | None]:
     if "/" in name or "\\" in name:
         return name, (f"`{name}` has a `/`: renaming does not move a config to another folder "
                       "(give a name without a folder)")
-    if not _NAME_OK.fullmatch(name) or name.lower() in ("null", "true", "false", "_self_"):
+    if not OPTION_NAME.fullmatch(name) or name.lower() in ("null", "true", "false", "_self_"):
         return name, f"`{name}` is not a usable config name (letters, digits, `_`, `-`, `.`)"
     if name == site.old:
         return name, f"the config is already named `{name}`"

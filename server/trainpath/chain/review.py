@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trainpath.chain.model import Chain, Link
+from trainpath.chain.model import NAME_KINDS, Chain, Link
 
 OK, BAD = "✅", "❌"
 
@@ -80,7 +80,7 @@ def _describe(model, chain: Chain, link: Link) -> str:
         if link.target is None:
             return f"Defaults entry `{link.name}`{where} names no config file"
         return f"Config has `defaults: - {link.name}`{where} → `{rel(link.target.path)}`"
-    if link.kind in ("model", "loss", "evaluator", "target"):
+    if link.kind in NAME_KINDS:
         label = {"model": "Arch config has `name:", "loss": "Loss is `name:", "evaluator": "Evaluator `name:",
                  "target": "Target `_target_:"}[link.kind]
         head = f"{label} {link.name}`"

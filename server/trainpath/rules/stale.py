@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from trainpath.chain.model import NAME_KINDS
 from trainpath.findings import Finding
 from trainpath.parsing.positions import Span
 
@@ -61,7 +62,7 @@ def _check_link(model, link, suffixes) -> Iterable[Finding]:
             what = {"config": "config", "arch": "arch option", "default": "config option"}[link.kind]
             span = _leaf_span(src.span, option, leaf)
             yield _finding(what, option, suffix, clean if exists else None, src.path, span)
-    elif link.kind in ("model", "loss", "evaluator", "target"):
+    elif link.kind in NAME_KINDS:
         pyname = link.info.get("pyname")
         if pyname is None:
             return

@@ -22,6 +22,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from trainpath.chain import query, query_values as qv
+from trainpath.chain.model import NAME_KINDS
 from trainpath.lsp import param_docs
 from trainpath.lsp.convert import lines_of, position_from_client, span_to_range
 from trainpath.lsp.server import TrainpathServer, server
@@ -72,7 +73,7 @@ def yaml_hover(state, path: Path, line: int, col: int) -> tuple[str, Span] | Non
 
     model = state.model
     link = model.graph.link_at(path, line, col)
-    if link is not None and link.kind in ("model", "loss", "evaluator", "target"):
+    if link is not None and link.kind in NAME_KINDS:
         return class_hover(state, link), link.source.span
     doc = load_yaml(path)
     hit = doc.at(line, col)
