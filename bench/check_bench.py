@@ -8,6 +8,9 @@ Projects come from ``bench/gen_synthetic.py`` and are cached in ``bench/_generat
 - ``check``: ``python -m trainpath check ROOT --format json``, whole process;
 - floor: a fresh process that only reads and parses the same files: every ``.yaml``
   with PyYAML's C loader, every ``.py`` with ``ast.parse`` (no trees kept);
+- syntax floor: a fresh process that only runs CPython's parser (``symtable``, which builds no
+  Python objects) over the Python files check's chains need (scripts and the model, loss, evaluator
+  and target modules, from ``trainpath chain --format json``): the least any exact ``python-syntax`` check costs;
 - Hydra: one process composing every main config (``config/*.yaml``) with
   ``initialize_config_dir(version_base=None)`` + ``compose`` + ``OmegaConf.to_yaml``,
   timed after Hydra's import: per-config median and total (a config Hydra refuses,
@@ -49,6 +52,13 @@ for dirpath, dirnames, filenames in os.walk(root):
                 ast.parse(fh.read(), filename=path)
 """
 
+SYNTAX_SNIPPET = """
+import sys, symtable
+for path in sys.argv[1:]:
+    with open(path, encoding="utf-8") as fh:
+        symtable.symtable(fh.read(), path, "exec")
+"""
+
 HYDRA_SNIPPET = """
 import json, os, sys, time
 from hydra import compose, initialize_config_dir
@@ -75,7 +85,7 @@ def run(cmd: list[str]) -> tuple[float, float, str]:
     proc = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in (0, 1) or proc.stderr.startswith("Traceback"):
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), proc.stdout
 
@@ -95,6 +105,16 @@ def seeded_found(root: Path, check_json: str) -> dict[str, tuple[int, int]]:
     return {code: (found[code], total[code]) for code in sorted(total)}
 
 
+def needed_python(root: Path) -> list[str]:
+    """The Python files the chains of ``root`` lead to (script, model, loss, evaluator, target links)."""
+    out = subprocess.run([sys.executable, "-m", "trainpath", "chain", str(root), "--format", "json"],
+                         capture_output=True, text=True).stdout
+    paths = {link["path"] for chain in json.loads(out)["chains"] for link in chain["links"]
+             if link["kind"] in ("script", "model", "loss", "evaluator", "target") and link["ok"]
+             and link["path"].endswith(".py")}
+    return sorted(str(root / p) for p in paths)
+
+
 def fmt(wall: float, cpu: float) -> str:
     return f"{wall:7.2f} s ({cpu:5.2f})"
 
@@ -109,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     py = sys.executable
     print(f"check, whole process; median of {args.runs} runs; wall (child CPU) "
           f"[{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}]")
-    print(f"{'scale':>5} {'files':>6} {'check':>18} {'floor':>18} {'check/floor':>11} "
+    print(f"{'scale':>5} {'files':>6} {'check':>18} {'floor':>18} {'check/floor':>11} {'syntax floor':>18} "
           f"{'hydra total':>12} {'per config':>10} {'configs':>7} {'check/hydra':>11}")
     found_rows = []
     for scale in args.scales:
@@ -117,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         files = sum(len(f) for _, _, f in os.walk(root))
         cw, cc, out = median_run([py, "-m", "trainpath", "check", str(root), "--format", "json"], args.runs)
         fw, fc, _ = median_run([py, "-c", FLOOR_SNIPPET, str(root)], args.runs)
+        needed = needed_python(root)
+        sw, sc, _ = median_run([py, "-c", SYNTAX_SNIPPET, *needed], args.runs)
+        syntax = f"{fmt(sw, sc)} {len(needed):>4}"
         hydra = "-"
         per = "-"
         n_cfg = "-"
@@ -130,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             total = statistics.median(totals)
             hydra, per, n_cfg = f"{total:10.2f} s", f"{statistics.median(pers) * 1000:7.1f} ms", str(len(times))
             ratio = f"{cw / total:10.2f}x"
-        print(f"{scale:>5} {files:>6} {fmt(cw, cc):>18} {fmt(fw, fc):>18} {cw / fw:10.2f}x "
+        print(f"{scale:>5} {files:>6} {fmt(cw, cc):>18} {fmt(fw, fc):>18} {cw / fw:10.2f}x {syntax:>18} "
               f"{hydra:>12} {per:>10} {n_cfg:>7} {ratio:>11}", flush=True)
         found_rows.append((scale, seeded_found(root, out)))
     print()
