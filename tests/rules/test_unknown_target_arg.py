@@ -87,3 +87,21 @@ def test_silent_on_accepted_kwargs_third_party_and_hydra_keys(project) -> None:
         ),
     })
     assert check(root) == []
+
+
+def test_silent_beside_a_name_the_script_loader_builds_from_the_whole_dict(project) -> None:
+    # `load_model_class(config.arch.name)(config_dict)` builds this node; Hydra never acts on `_target_`
+    # by itself, so the keys beside it are not call arguments (seen in a real TinyRecursiveModels fork)
+    from tests.rules.conftest import ARCH_TRM
+
+    model = OPTIM_PY + "\n\nclass TinyModel:\n    def __init__(self, config_dict):\n        self.config = config_dict\n"
+    root = project({
+        "utils/optim.py": model,
+        "config/arch/trm.yaml": ARCH_TRM.replace("name: recursive_reasoning.trm@TRM\n",
+                                                 "name: recursive_reasoning.trm@TRM\n_target_: utils.optim.TinyModel\n"),
+        # a node without `name:` is still judged
+        "config/cfg.yaml": CFG + "sched:\n  _target_: utils.optim.Cosine\n  warmup_step: 5\n",
+    })
+    findings = check(root)
+    assert [(f.code, where(root, f)) for f in findings] == [
+        ("unknown-target-arg", ("config/cfg.yaml", Span(9, 2, 9, 13), "warmup_step"))]

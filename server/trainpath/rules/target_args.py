@@ -2,7 +2,10 @@
 
 Only for targets resolved inside the project (third-party targets are not
 ours to judge) whose signature has no ``**kwargs``, and not for classes whose
-own ``__new__`` or metaclass decides what a call accepts.
+own ``__new__`` or metaclass decides what a call accepts.  A node that also
+has a ``name: module@Class`` is built by the script's loader from the whole
+dict (``load_model_class(config.arch.name)(config_dict)``): Hydra never acts on
+``_target_`` by itself, so its keys are not call arguments there.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from trainpath.findings import Finding, did_you_mean
 
 CODES = ("unknown-target-arg",)
 _HYDRA_KEYS = {"_target_", "_recursive_", "_convert_", "_partial_", "_args_"}
+#: links whose node the training script builds itself through its loader
+_LOADED_KINDS = ("model", "loss", "evaluator")
 
 
 def check(model) -> Iterable[Finding]:
@@ -20,8 +25,9 @@ def check(model) -> Iterable[Finding]:
     from trainpath.parsing.yaml_doc import load_yaml
 
     for path, links in model.name_links.items():
+        loaded = {link.info.get("keypath", ())[:-1] for link in links if link.kind in _LOADED_KINDS}
         for link in links:
-            if link.kind != "target" or not link.ok:
+            if link.kind != "target" or not link.ok or link.info["keypath"][:-1] in loaded:
                 continue
             sig = idx.signature(link.info["symbol"])
             if sig is None or _custom_construction(idx.class_info(link.info["symbol"])):
