@@ -51,3 +51,42 @@ def test_silent_on_keys_the_model_takes_from_the_dict_itself(project) -> None:
                     "config/arch/trm.yaml": ARCH_TRM + "vocab_path: data/vocab.json\n"})
     assert check(root) == []
 
+
+
+def test_silent_on_keys_the_training_script_reads_off_the_arch_node(project) -> None:
+    # the model ignores these keys, the run does not: deleting them would change or crash it
+    from tests.rules.conftest import PRETRAIN
+
+    script = PRETRAIN.replace("    create_model(hydra_config)\n", (
+        "    create_model(hydra_config)\n"
+        "    noise = getattr(hydra_config.arch, \"grid_noise_prob\", 0.0)\n"
+        "    if hydra_config.arch.puzzle_emb_dim == 0:\n"
+        "        pass\n"
+        "    if hasattr(hydra_config.arch, \"use_ema\") or hydra_config.arch.get(\"ema_rate\") "
+        "or hydra_config.arch[\"seed_offset\"]:\n"
+        "        pass\n"))
+    root = project({
+        "pretrain.py": script,
+        "config/arch/trm.yaml": ARCH_TRM + ("grid_noise_prob: 0.1\npuzzle_emb_dim: 0\nuse_ema: true\nema_rate: 0.99\n"
+                                            "seed_offset: 3\nnot_read: 1\n"),
+        "jobs.txt": "[ ] python pretrain.py +arch.grid_noise_prob=0.2 +arch.also_not_read=2\n",
+    })
+    findings = only(check(root), "unknown-model-param")
+    assert [where(root, f) for f in findings] == [
+        ("config/arch/trm.yaml", Span(15, 0, 15, 8), "not_read"),
+        ("jobs.txt", Span(0, 55, 0, 68), "also_not_read"),
+    ]
+
+
+def test_a_key_read_by_another_script_still_fires_on_a_job_of_this_one(project) -> None:
+    from tests.rules.conftest import PRETRAIN
+
+    reader = PRETRAIN.replace("    create_model(hydra_config)\n",
+                              "    create_model(hydra_config)\n    print(hydra_config.arch.grid_noise_prob)\n")
+    root = project({
+        "pretrain_reader.py": reader,
+        "jobs.txt": "[ ] python pretrain.py +arch.grid_noise_prob=0.2\n"
+                    "[ ] python pretrain_reader.py +arch.grid_noise_prob=0.2\n",
+    })
+    findings = only(check(root), "unknown-model-param")
+    assert [where(root, f) for f in findings] == [("jobs.txt", Span(0, 29, 0, 44), "grid_noise_prob")]

@@ -72,6 +72,9 @@ class ScriptInfo:
     evaluator_prefix: str | None = None
     #: top-level functions by name, and methods named like '*forward*' / '_train*' as 'Class.method'
     functions: dict[str, Span] = field(default_factory=dict)
+    #: (node, key) for every key the script reads off a config node itself: ``cfg.arch.hidden_size``,
+    #: ``getattr(cfg.arch, "k", 0)``, ``hasattr(cfg.arch, "k")``, ``cfg.arch.get("k")``, ``cfg.arch["k"]``
+    config_reads: frozenset[tuple[str, str]] = frozenset()
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -505,6 +508,31 @@ def _functions(tree: ast.Module, pos: _Pos) -> dict[str, Span]:
     return out
 
 
+def _config_reads(tree: ast.Module) -> frozenset[tuple[str, str]]:
+    """(node, key) pairs read as ``<expr>.<node>.<key>`` and the like (see :attr:`ScriptInfo.config_reads`)."""
+    out: set[tuple[str, str]] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            base = node.value
+            if isinstance(base, ast.Attribute):
+                out.add((base.attr, node.attr))
+        elif isinstance(node, ast.Call):
+            f = node.func
+            if (isinstance(f, ast.Name) and f.id in ("getattr", "hasattr") and len(node.args) >= 2
+                    and isinstance(node.args[0], ast.Attribute)):
+                base, key = node.args[0], node.args[1]
+            elif isinstance(f, ast.Attribute) and f.attr == "get" and node.args and isinstance(f.value, ast.Attribute):
+                base, key = f.value, node.args[0]
+            else:
+                continue
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                out.add((base.attr, key.value))
+        elif (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute)
+              and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+            out.add((node.value.attr, node.slice.value))
+    return frozenset(out)
+
+
 def _syntax_finding(exc: Exception, text: str, path: Path) -> Finding:
     lines = _NEWLINE_RE.split(text)
     if isinstance(exc, SyntaxError) and exc.lineno:
@@ -545,6 +573,7 @@ def _parse(text: str, path: Path, project_root: Path | None, resolver: _Resolver
     pos = _Pos(text)
     info.entry = _entry(tree, pos, path)
     info.functions = _functions(tree, pos)
+    info.config_reads = _config_reads(tree)
     info.loader_calls = _loader_calls(tree, text, pos, path, resolver)
     for call in info.loader_calls:
         if _ARCH_RE.search(call.arg):

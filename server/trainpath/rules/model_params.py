@@ -4,10 +4,13 @@ The model class named by ``name:`` builds its config class from the arch dict
 (``XConfig(**config_dict)``); pydantic ignores unknown keys, so a typo such as
 ``halt_max_step`` silently does nothing.  Keys the training script consumes
 itself (``name``, ``loss``, nested ``name``/``_target_`` tables) are skipped,
-as is a config class that allows extra keys, and a key the model class takes
-from the dict itself (its code names it as a string: ``config_dict.pop("foo")``).
-Checked on every arch config file that names a model (used or not) and on the
-keys a job overrides.
+as is a config class that allows extra keys, a key the model class takes
+from the dict itself (its code names it as a string: ``config_dict.pop("foo")``),
+and a key the training script reads off the node itself (``config.arch.foo``,
+``getattr(config.arch, "foo", 0)``: the model ignores it, the run does not).
+Checked on every arch config file that names a model (used or not), against
+what any training script reads, and on the keys a job overrides, against what
+that job's script reads.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ def _message(key: str, cc, rel: str) -> tuple[str, str | None]:
 
 def check(model) -> Iterable[Finding]:
     idx = model.project.pyindex
+    scripts = {id(c.script): c.script for c in model.chains if c.script is not None}
+    script_reads = frozenset().union(*(s.config_reads for s in scripts.values()))
     # 1. every config file that names a model at its top level
     for path, links in model.name_links.items():
         for link in links:
@@ -48,9 +53,10 @@ def check(model) -> Iterable[Finding]:
 
             doc = load_yaml(path)
             root = doc.root
+            node = path.parent.name if model.project.config_dir_of(path) not in (None, path.parent) else None
             for entry in getattr(root, "entries", ()):
                 key = entry.key.value
-                if not isinstance(key, str) or key in cc.fields or key in own:
+                if not isinstance(key, str) or key in cc.fields or key in own or (node, key) in script_reads:
                     continue
                 value = doc.value.get(key) if isinstance(doc.value, dict) else None
                 if _skip(key, value):
@@ -69,8 +75,9 @@ def check(model) -> Iterable[Finding]:
         if cc is None or cc.allows_extra:
             continue
         own = idx.string_literals(chain.model)
+        reads = chain.script.config_reads if chain.script is not None else frozenset()
         for key, value in arch.items():
-            if key in cc.fields or key in own or _skip(key, value):
+            if key in cc.fields or key in own or ("arch", key) in reads or _skip(key, value):
                 continue
             ref = key_ref(chain, ("arch", key))
             if ref is None:
