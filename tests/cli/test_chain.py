@@ -64,3 +64,29 @@ def test_job_selection_errors_are_usage_errors():
     assert (proc.returncode, proc.stderr) == (2, "trainpath: error: no job at `jobs-etrm-semi-final.txt:3`\n")
     proc = run_cli("chain", str(EXAMPLE), "--job", "nope.txt")
     assert (proc.returncode, proc.stderr) == (2, "trainpath: error: no job lines in `nope.txt`\n")
+
+
+def test_parts_known_only_at_run_time_are_never_called_correct(tmp_path):
+    import shutil
+
+    root = tmp_path / "p"
+    shutil.copytree(EXAMPLE, root)
+    (root / "jobs-dyn.txt").write_text('[ ] python pretrain.py --config-name "$CFG" +run_name=a\n'
+                                       "[ ] python pretrain.py arch=$ARCH\n"
+                                       "[ ] python pretrain.py +run_name=b\n")
+    text = run_cli("chain", str(root), "--job", "jobs-dyn.txt:1").stdout
+    assert text.splitlines()[-3:] == [
+        "  [ok ] script    Script pretrain.py has @hydra.main(config_path='config', config_name='cfg_pretrain_arc_agi_1')",
+        "  [ ? ]           not checked: the config name $CFG is only known at run time",
+        "  => no problem found in the links that could be followed; the rest is not checked",
+    ]
+    md = run_cli("chain", str(root), "--job", "jobs-dyn.txt:2", "--format", "markdown").stdout
+    assert md.endswith("**Not checked**: the override `arch=$ARCH` is only known at run time\n\n"
+                       "**Result**: No problem found in the links that could be followed; the rest is not checked.\n")
+    chains = json.loads(run_cli("chain", str(root), "--job", "jobs-dyn.txt", "--format", "json").stdout)["chains"]
+    assert [(c["job"]["line"], c["ok"], c["unchecked"]) for c in chains] == [
+        (1, True, ["the config name `$CFG` is only known at run time"]),
+        (2, True, ["the override `arch=$ARCH` is only known at run time"]),
+        (3, True, []),
+    ]
+    assert run_cli("chain", str(root), "--job", "jobs-dyn.txt:3").stdout.endswith("  => training path is correct\n")

@@ -119,6 +119,31 @@ def chain_ok(step_list: list[Step]) -> bool:
     return all(s.ok for s in step_list)
 
 
+def unchecked(chain: Chain) -> list[str]:
+    """What the review could not follow: parts of the path only known at run time, or not composed.
+
+    A chain with such parts is never called correct: its steps are all that
+    could be checked ("quiet when unsure" must not read as "verified").
+    """
+    out: list[str] = []
+    job = chain.job
+    if job is not None:
+        if job.script is not None and job.script.dynamic:
+            out.append(f"the script `{job.script.text}` is only known at run time")
+        if job.config_name is not None and job.config_name.dynamic:
+            out.append(f"the config name `{job.config_name.text}` is only known at run time")
+        for o in job.overrides:
+            if o.dynamic:
+                out.append(f"the override `{o.word.text}` is only known at run time")
+    entry = chain.script.entry if chain.script is not None else None
+    if entry is not None and entry.dynamic and (job is None or job.config_name is None):
+        out.append("the script's `@hydra.main` arguments are only known at run time")
+    config = chain.link("config")
+    if config is not None and config.ok and chain.compose is None and not out:
+        out.append("its composition was not checked")
+    return out
+
+
 def to_markdown(model, chain: Chain, step_list: list[Step]) -> str:
     rel = model.project.rel
     where = f"`{rel(chain.root.path)}` line {chain.root.span.line + 1}"
@@ -129,7 +154,14 @@ def to_markdown(model, chain: Chain, step_list: list[Step]) -> str:
         for m in s.messages:
             lines.append(f"  - {m}")
         lines.append("")
-    if chain_ok(step_list):
+    rest = unchecked(chain)
+    for reason in rest:
+        lines.append(f"**Not checked**: {reason}")
+    if rest:
+        lines.append("")
+    if chain_ok(step_list) and rest:
+        lines.append("**Result**: No problem found in the links that could be followed; the rest is not checked.")
+    elif chain_ok(step_list):
         lines.append("**Result**: All checks pass, training path is correct.")
     else:
         bad = sum(1 for s in step_list if not s.ok)
@@ -147,5 +179,13 @@ def to_text(model, chain: Chain, step_list: list[Step]) -> str:
         lines.append(f"  [{mark}] {s.kind:<9} {text}")
         for m in s.messages:
             lines.append(f"          {m}")
-    lines.append("  => " + ("training path is correct" if chain_ok(step_list) else "training path is broken"))
+    rest = unchecked(chain)
+    for reason in rest:
+        lines.append(f"  [ ? ] {'':<9} not checked: {reason.replace('`', '')}")
+    if not chain_ok(step_list):
+        lines.append("  => training path is broken")
+    elif rest:
+        lines.append("  => no problem found in the links that could be followed; the rest is not checked")
+    else:
+        lines.append("  => training path is correct")
     return "\n".join(lines) + "\n"

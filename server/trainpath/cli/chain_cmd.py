@@ -60,7 +60,8 @@ def run(args) -> int:
                                        "column": link.source.span.col + 1}
                 links.append(entry)
             out["chains"].append({"job": {"path": rel(chain.root.path), "line": chain.root.span.line + 1},
-                                  "ok": review.chain_ok(steps), "links": links})
+                                  "ok": review.chain_ok(steps), "unchecked": review.unchecked(chain),
+                                  "links": links})
         sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     else:
         render = review.to_markdown if args.format == "markdown" else review.to_text
