@@ -411,3 +411,47 @@ def test_never_raises_and_word_spans_match_raw(body: str, path: Path) -> None:
             if s.line == s.end_line:
                 assert lines[s.line][s.col : s.end_col] == w.raw
             assert (s.line, s.col) <= (s.end_line, s.end_col)
+
+
+CMD_VARS = """\
+#!/bin/bash
+cd "$(dirname "$0")/.."
+CMD="torchrun --nproc-per-node 4 pretrain.py --config-name cfg_a arch.L_cycles=4"
+echo "running $CMD"
+$CMD 2>&1 | tee log.txt
+$CMD
+QUOTED="python pretrain.py +run_name='a b'"
+$QUOTED
+eval "$QUOTED"
+GROWN="python pretrain.py"
+GROWN="$GROWN arch=grown"
+$GROWN
+APP="python pretrain.py"
+APP+=" arch=appended"
+${APP}
+EXTRA="python pretrain.py"
+$EXTRA arch=extra
+GONE="python pretrain.py arch=gone"
+unset GONE
+$GONE
+NOTAJOB="pip install -e ."
+$NOTAJOB
+"""
+
+
+def test_a_command_kept_in_a_variable_is_a_job_at_its_value_once() -> None:
+    jobs = parse_jobs(CMD_VARS, SH).jobs
+    assert [(j.span, j.script.text, j.script.span, j.cwd) for j in jobs] == [
+        (at(CMD_VARS, "torchrun --nproc-per-node 4 pretrain.py --config-name cfg_a arch.L_cycles=4"), "pretrain.py",
+         at(CMD_VARS, "pretrain.py"), ".."),
+        (at(CMD_VARS, "python pretrain.py +run_name='a b'"), "pretrain.py", at(CMD_VARS, "pretrain.py", 1), ".."),
+    ]
+    first, quoted = jobs
+    assert (first.config_name.text, first.config_name.span) == ("cfg_a", at(CMD_VARS, "cfg_a"))
+    assert [(o.word.text, o.word.span) for o in first.overrides] == [("arch.L_cycles=4", at(CMD_VARS, "arch.L_cycles=4"))]
+    assert first.text == "torchrun --nproc-per-node 4 pretrain.py --config-name cfg_a arch.L_cycles=4"
+    assert [(o.word.text, o.word.span) for o in quoted.overrides] == [("+run_name=a b", at(CMD_VARS, "+run_name='a b'"))]
+
+
+def test_command_variables_are_shell_only() -> None:
+    assert parse_jobs('CMD="python pretrain.py"\n$CMD\n', TXT).jobs == []

@@ -21,6 +21,12 @@ def test_fires_for_an_appended_group(project) -> None:
     assert f.message == "no config `logging/wandbb`; did you mean `wandb`?"
 
 
+def test_fires_inside_a_command_kept_in_a_shell_variable(project) -> None:
+    root = project({"scripts/run.sh": 'cd "$(dirname "$0")/.."\nCMD="python pretrain.py arch=trn"\n$CMD\n'})
+    [f] = only(check(root), "missing-override-option")
+    assert where(root, f) == ("scripts/run.sh", Span(1, 29, 1, 32), "trn")
+
+
 def test_silent_on_existing_options(project) -> None:
     root = project({
         "config/arch/trm_big.yaml": ARCH_TRM.replace("hidden_size: 512", "hidden_size: 1024"),

@@ -32,6 +32,14 @@ Wrappers skipped in front of the launcher: ``nohup``, ``time``, ``exec``,
 skipped up to the first launcher word).  ``cd``/``pushd``/``popd`` and
 variables holding the script's own folder (``SCRIPT_DIR=$(cd "$(dirname
 "$0")" && pwd)``) are followed to give each job its working folder.
+
+In shell scripts, a command kept in a variable and run later is a job too,
+at the variable's value: ``CMD="torchrun ... pretrain.py arch=trm"`` then a
+command that is exactly ``$CMD``, ``${CMD}`` or ``eval [\"]$CMD[\"]`` (nothing
+after it).  Its working folder is the one where it runs.  A value built up
+step by step (``CMD="$CMD x=1"``, ``CMD+=...``), a run with extra words
+after the variable, and a plain ``$CMD`` whose value holds quotes (word
+splitting would not remove them) are not followed: unsure, so not judged.
 """
 
 from __future__ import annotations
@@ -158,6 +166,8 @@ _HYDRA_INFO_CHOICES = frozenset({"all", "config", "defaults", "defaults-tree", "
 _CONFIG_OPTS = {"--config-name": "config_name", "-cn": "config_name", "--config-path": "config_path",
                 "-cp": "config_path", "--config-dir": "config_dir", "-cd": "config_dir"}  # fmt: skip
 _ASSIGN_RE = re.compile(r"[A-Za-z_]\w*=")
+_APPEND_RE = re.compile(r"([A-Za-z_]\w*)\+=")
+_VAR_RE = re.compile(r"\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\})")
 _PID_RE = re.compile(r"\[(\d+)\]")
 
 
@@ -295,6 +305,9 @@ class _Builder:
         self.braces: list[tuple[bool, str | None]] = []  # '{' seen: (function body, cwd to restore)
         self.pending_function = False  # 'name()' or 'function name' was just seen
         self.prev: Tok | None = None
+        #: variables holding a launch command: name -> (its words, at their places in the file; value has quotes)
+        self.commands: dict[str, tuple[list[Tok], bool]] = {}
+        self.ran: set[str] = set()  # command variables already turned into a job
 
     # positions
     def pos(self, off: int) -> tuple[int, int]:
@@ -359,6 +372,14 @@ class _Builder:
         if not words or words[0].text in ("for", "select", "case"):
             return
         first = words[0].text
+        append = _APPEND_RE.match(first)
+        if append:
+            self.commands.pop(append.group(1), None)
+        if first in ("unset", "read"):
+            for w in words[1:]:
+                self.commands.pop(w.text, None)
+        if self.shell and self.run_variable(words):
+            return
         if all(_ASSIGN_RE.match(w.text) for w in words):
             self.assign(words)
         elif first in ("export", "declare", "local", "readonly", "typeset"):
@@ -392,6 +413,47 @@ class _Builder:
                 self.vars.pop(name, None)
             else:
                 self.vars[name] = expanded
+            self.commands.pop(name, None)
+            if self.shell:
+                inner = self.command_words(w, len(name) + 1)
+                if inner:
+                    self.commands[name] = (inner, any(c in value for c in "'\"\\"))
+
+    def command_words(self, w: Tok, k: int) -> list[Tok] | None:
+        """The words of ``w``'s text from index ``k`` when they launch a Python job, at their file offsets."""
+        value = w.text[k:]
+        if not value.strip() or len(w.origins) != len(w.text):
+            return None
+        toks = Lexer(value, multiline_quotes=True).run()
+        if any(t.kind != "word" for t in toks):
+            return None  # operators, several commands: not one job
+        origins = w.origins
+        out = [Tok("word", origins[k + t.start], origins[k + t.end - 1] + 1, t.text,
+                   tuple(origins[k + o] for o in t.origins), t.dynamic) for t in toks]
+        j = 0
+        while j < len(out) and _ASSIGN_RE.match(out[j].text):
+            j += 1
+        return out if j < len(out) and _starts_launcher(out, j) and _launch(out, j) is not None else None
+
+    def run_variable(self, words: list[Tok]) -> bool:
+        """``$CMD`` / ``${CMD}`` / ``eval $CMD`` alone: the job kept in ``CMD``, once (True when handled)."""
+        evaluated = words[0].text == "eval" and not words[0].dynamic
+        rest = words[1:] if evaluated else words
+        if len(rest) != 1:
+            return False
+        m = _VAR_RE.fullmatch(rest[0].text)
+        if m is None or not rest[0].dynamic:
+            return False
+        name = m.group(1) or m.group(2)
+        held = self.commands.get(name)
+        if held is None:
+            return False
+        inner, quoted = held
+        if name not in self.ran and (evaluated or not quoted):
+            self.ran.add(name)
+            self.marker = None
+            self.job(list(inner), inner[-1].end)
+        return True
 
     def job(self, words: list[Tok], end: int) -> None:
         n = len(words)
