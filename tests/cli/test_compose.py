@@ -98,3 +98,16 @@ def test_compose_imports_no_language_server_or_jedi():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'jedi', 'omegaconf', 'hydra', 'lsprotocol')))")
     out = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_hydra_searchpath_folders_are_searched_from_root(tmp_path: Path):
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "a.yaml").write_text("defaults:\n  - db: x\n  - _self_\nhydra:\n  searchpath: [file://shared]\n")
+    (tmp_path / "shared" / "db").mkdir(parents=True)
+    (tmp_path / "shared" / "db" / "x.yaml").write_text("p: 1\n")
+    (tmp_path / "shared" / "db" / "y.yaml").write_text("p: 2\n")
+    proc = run_cli("compose", str(tmp_path), "--config-name", "a", "--config-dir", "conf", "db=y", "--format", "json")
+    assert (proc.returncode, json.loads(proc.stdout)) == (0, {"db": {"p": 2}})
+    proc = run_cli("compose", str(tmp_path), "--config-name", "a", "db=yy")
+    assert (proc.returncode, proc.stdout) == (
+        1, "<overrides>:1:4: error missing-override-option no config `db/yy`; did you mean `y`?\n")

@@ -76,3 +76,72 @@ def agree(conf: Path, name: str | None, overrides: Sequence[str] = ()) -> Compos
         assert got.findings == [], f"Hydra composed {expected} but trainpath reported {got.findings}"
         assert ordered(got.config) == ordered(expected), f"\nours:  {got.config}\nhydra: {expected}"
     return got
+
+
+def write_dirs(root: Path, dirs: dict[str, dict[str, str]]) -> dict[str, Path]:
+    """Write several config dirs below ``root`` (dir name -> {relative path -> text}); return name -> dir."""
+    out = {}
+    for name, files in dirs.items():
+        d = root / name
+        d.mkdir(parents=True, exist_ok=True)
+        for rel, text in files.items():
+            p = d / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text)
+        out[name] = d
+    return out
+
+
+def oracle_search_path(main: Path, config_dir: Path | None, name: str | None,
+                       overrides: Sequence[str] = ()) -> Any:
+    """Hydra's composition with ``main`` as the primary config dir and ``config_dir`` as ``--config-dir``.
+
+    The search path is built as ``hydra._internal.utils.run_hydra`` builds it:
+    ``create_automatic_config_search_path`` for the decorator's absolute
+    ``config_path``, then ``add_conf_dir`` (``prepend`` with provider
+    ``command-line`` anchored at the ``schema`` source).
+    """
+    import os
+
+    from hydra import compose as h_compose
+    from hydra._internal.hydra import Hydra
+    from hydra._internal.utils import create_automatic_config_search_path
+    from hydra.core.config_search_path import SearchPathQuery
+    from hydra.core.global_hydra import GlobalHydra
+    from omegaconf import OmegaConf
+
+    GlobalHydra.instance().clear()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            search_path = create_automatic_config_search_path(None, None, str(main))
+            if config_dir is not None:
+                abs_config_dir = os.path.abspath(config_dir)
+                if not os.path.isdir(abs_config_dir):
+                    raise FileNotFoundError(f"Additional config directory '{abs_config_dir}' not found")
+                search_path.prepend(provider="command-line", path=f"file://{abs_config_dir}",
+                                    anchor=SearchPathQuery(provider="schema"))
+            Hydra.create_main_hydra2(task_name="test", config_search_path=search_path)
+            cfg = h_compose(config_name=name, overrides=list(overrides))
+            return OmegaConf.to_container(cfg, resolve=False)
+    except RecursionError as exc:
+        return HydraFailed(f"RecursionError: {str(exc)[:100]}")
+    except Exception as exc:  # noqa: BLE001 - any Hydra error is "Hydra fails"
+        return HydraFailed(f"{type(exc).__name__}: {exc}")
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def agree_search_path(main: Path, config_dir: Path | None, name: str | None, overrides: Sequence[str] = (),
+                      cwd: Path | None = None) -> ComposeResult:
+    """Assert trainpath (``main`` searched, then ``config_dir``) and Hydra agree; return trainpath's result."""
+    expected = oracle_search_path(main, config_dir, name, overrides)
+    repo = ConfigRepo(main).searching([config_dir] if config_dir is not None else [])
+    got = compose(repo, name, [parse_override(o) for o in overrides], cwd=cwd)
+    if isinstance(expected, HydraFailed):
+        assert got.config is None, f"Hydra failed ({expected}) but trainpath composed {got.config}"
+        assert len(got.findings) == 1, (expected, got.findings)
+    else:
+        assert got.findings == [], f"Hydra composed {expected} but trainpath reported {got.findings}"
+        assert ordered(got.config) == ordered(expected), f"\nours:  {got.config}\nhydra: {expected}"
+    return got

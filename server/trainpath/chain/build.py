@@ -243,33 +243,33 @@ class Builder:
         if any(a.text in ("-m", "--multirun") for a in job.args):
             # a multirun composes once per sweep value: compose the rest, leave the sweeps unjudged
             overrides = [o for o in overrides if not getattr(o, "is_sweep", False)]
+        repo = self.project.repo(config_dir)
         if job.config_dir is not None:
-            # Hydra also searches `--config-dir`: the config and its groups may come from either folder, which
-            # one composition repo cannot see whole; link what is found, compose nothing (quiet when unsure)
-            self.config_link(chain, config_dir, name, src)
-            link = chain.links[-1]
-            extra = self._extra_config_file(job_path, job, name)
-            if not link.ok and extra is not False:
-                link.ok, link.problem, link.suggestion = True, None, None
-                link.target = Ref(extra, FILE_START) if extra is not None else None
-            return chain
-        self.config_link(chain, config_dir, name, src)
+            extra = self._extra_config_dir(job_path, job)
+            if extra is None:
+                # built at run time by the shell: the config and its groups may come from a folder we cannot
+                # see; link what is found, compose nothing (quiet when unsure)
+                self.config_link(chain, repo, name, src)
+                link = chain.links[-1]
+                if not link.ok:
+                    link.ok, link.problem, link.suggestion, link.target = True, None, None, None
+                return chain
+            if isinstance(extra, Link):  # Hydra stops: "Additional config directory '…' not found"
+                chain.config_dir, chain.config_name = config_dir, _strip_yaml(name)
+                chain.links.append(extra)
+                return chain
+            # Hydra's search path: the primary folder first, then `--config-dir` (run_hydra's add_conf_dir)
+            repo = repo.searching([extra])
+        self.config_link(chain, repo, name, src)
         if chain.links[-1].ok:
-            self.compose_into(chain, self.project.repo(config_dir), name, overrides, job_path=job_path)
+            self.compose_into(chain, repo, name, overrides, job_path=job_path, cwd=self._job_cwd(job_path, job))
         return chain
 
-    def _extra_config_file(self, job_path: Path, job: Any, name: str) -> Path | None | bool:
-        """``name`` in the job's ``--config-dir``: its file, None when unknowable (dynamic), False when absent."""
-        text = job.config_dir.text
-        if "$" in text or "`" in text:
-            return None
-        file = name if name.endswith(".yaml") else f"{name}.yaml"
-        bases = [job_path.parent / job.cwd] if job.cwd else [self.project.root, job_path.parent]
-        for base in bases:
-            path = base / text / file
-            if path.is_file():
-                return path.resolve()
-        return False
+    def _job_cwd(self, job_path: Path, job: Any) -> Path:
+        return job_cwd(self.project, job_path, job)
+
+    def _extra_config_dir(self, job_path: Path, job: Any) -> Path | Link | None:
+        return extra_config_dir(self.project, job_path, job)
 
     def script_chain(self, info: Any) -> Chain | None:
         entry = info.entry
@@ -286,32 +286,40 @@ class Builder:
             return chain
         src = Ref(info.path, _inner(entry.config_name_span, entry.config_name)) if entry.config_name_span else None
         chain.findings.extend(f for f in info.findings if f.code == "python-syntax")
-        self.config_link(chain, entry.config_dir, entry.config_name, src)
+        repo = self.project.repo(entry.config_dir)
+        self.config_link(chain, repo, entry.config_name, src)
         if chain.links[-1].ok:
-            self.compose_into(chain, self.project.repo(entry.config_dir), entry.config_name, ())
+            self.compose_into(chain, repo, entry.config_name, ())
         return chain
 
-    def config_link(self, chain: Chain, config_dir: Path, name: str, src: Ref | None) -> None:
-        repo = self.project.repo(config_dir)
-        chain.config_dir, chain.config_name = config_dir, _strip_yaml(name)
-        path = repo.file(name) if repo.exists(name) else None
+    def config_link(self, chain: Chain, repo: Any, name: str, src: Ref | None) -> None:
+        """The link to the primary config ``name``, found along ``repo``'s search path."""
+        chain.config_dir, chain.config_name = repo.config_dir, _strip_yaml(name)
+        path = repo.file(name)
         link = Link("config", name, src, Ref(path, FILE_START) if path else None, ok=path is not None)
         if path is None:
-            top = [p.stem for p in config_dir.glob("*.yaml")]
-            link.problem = f"no config `{name}` in `{self.project.rel(config_dir)}`"
+            top = sorted({p.stem for d in repo.dirs for p in d.glob("*.yaml")})
+            where = ", ".join(f"`{self.project.rel(d)}`" for d in repo.dirs)
+            link.problem = f"no config `{name}` in {where}"
             link.suggestion = did_you_mean(name, top)
         chain.links.append(link)
 
     # -- composition -----------------------------------------------------------------------
-    def compose_into(self, chain: Chain, repo: Any, name: str, overrides, job_path: Path | None = None) -> None:
-        key = (getattr(repo, "config_dir", id(repo)), _strip_yaml(name), tuple((o.text, o.span) for o in overrides), job_path)
+    def compose_into(self, chain: Chain, repo: Any, name: str, overrides, job_path: Path | None = None,
+                     cwd: Path | None = None) -> None:
+        """Compose ``name`` along ``repo``'s search path (one folder, or the primary one and ``--config-dir``).
+
+        ``cwd`` is where the run starts (relative ``hydra.searchpath`` entries); the project root by default.
+        """
+        cwd = cwd or self.project.root
+        key = (repo.dirs, _strip_yaml(name), tuple((o.text, o.span) for o in overrides), job_path, cwd)
         cached = self._compose_cache.get(key)
         if cached is None:
-            cached = self._compose_dropping_bad_overrides(repo, name, list(overrides), job_path)
+            cached = self._compose_dropping_bad_overrides(repo, name, list(overrides), job_path, cwd)
             self._compose_cache[key] = cached
         result, findings = cached
-        if not overrides:
-            self._composed_roots.add((chain.config_dir or getattr(repo, "config_dir", None), _strip_yaml(name)))
+        if not overrides and len(repo.dirs) == 1:
+            self._composed_roots.add((chain.config_dir or repo.config_dir, _strip_yaml(name)))
         chain.compose = result
         chain.config_dir = chain.config_dir or getattr(repo, "config_dir", None)
         chain.config_name = _strip_yaml(name)
@@ -332,7 +340,7 @@ class Builder:
             chain.links.append(Link(kind, label, src, target, ok=entry.path is not None or entry.option is None or entry.optional,
                                     info={"group": entry.group, "option": entry.option, "package": entry.package}))
 
-    def _compose_dropping_bad_overrides(self, repo, name, overrides, job_path):
+    def _compose_dropping_bad_overrides(self, repo, name, overrides, job_path, cwd=None):
         """Compose; when an override is at fault, report it and compose again without it.
 
         Hydra stops at the first bad override; an editor wants every bad
@@ -342,7 +350,7 @@ class Builder:
 
         findings: list[Finding] = []
         for _ in range(len(overrides) + 1):
-            result = compose(repo, name, overrides)
+            result = compose(repo, name, overrides, cwd=cwd)
             bad = None
             for f in result.findings:
                 text = dict(f.data).get("override")
@@ -501,6 +509,9 @@ class Builder:
         for keypath, origin in result.provenance.items():
             if not keypath or keypath[-1] not in ("name", "_target_") or origin.path is None:
                 continue
+            if origin.path not in self.model.name_links and origin.path in result.files:
+                # a config of a `--config-dir` or `hydra.searchpath` folder outside the project's config folders
+                self.model.name_links[origin.path] = self.config_name_links(origin.path)
             for link in self.model.name_links.get(origin.path, ()):
                 if link.source in seen or link.info.get("keypath", ())[-1:] != keypath[-1:]:
                     continue
@@ -560,6 +571,53 @@ def _anchor(f: Finding, job_path: Path | None) -> Finding:
     if job_path is None:
         return replace(f, code=code)
     return replace(f, path=job_path, code=code)
+
+
+def job_cwd(project: Project, job_path: Path, job: Any) -> Path:
+    """The directory a job line runs in: its own ``cd``, else the project root."""
+    return (job_path.parent / job.cwd).resolve() if job.cwd else project.root
+
+
+def extra_config_dir(project: Project, job_path: Path, job: Any) -> Path | Link | None:
+    """The job's ``--config-dir`` folder; None when the shell builds it; a broken link when it does not exist.
+
+    Hydra takes ``os.path.abspath`` of it: relative to the directory the job runs in.
+    """
+    word = job.config_dir
+    text = word.text
+    if "$" in text or "`" in text or "~" in text:
+        return None
+    bases = [job_path.parent / job.cwd] if job.cwd else [project.root, job_path.parent]
+    for base in bases:
+        path = base / text
+        if path.is_dir():
+            return path.resolve()
+    missing = (bases[0] / text).resolve()
+    return Link("config", str(missing), Ref(job_path, word.span), ok=False,
+                problem=f"no config folder `{text}` (`--config-dir`)",
+                suggestion=_folder_suggestion(text, missing))
+
+
+def chain_repo(project: Project, chain: Chain) -> tuple[Any, Path]:
+    """The repo ``chain`` composes on and the directory it runs in, for questions asked after the build.
+
+    One config folder (``project.repo(chain.config_dir)``), or that folder and
+    the job's ``--config-dir``; ``compose(repo, chain.config_name, overrides,
+    cwd=cwd)`` then adds the primary's ``hydra.searchpath`` as the build did,
+    and ``searched_repo(repo, chain.config_name, overrides, cwd)`` gives the
+    whole search path (group existence, options).  (None, cwd) when the chain
+    has no config folder.
+    """
+    job = chain.job
+    cwd = job_cwd(project, chain.root.path, job) if job is not None else project.root
+    if chain.config_dir is None:
+        return None, cwd
+    repo = project.repo(chain.config_dir)
+    if job is not None and job.config_dir is not None:
+        extra = extra_config_dir(project, chain.root.path, job)
+        if isinstance(extra, Path):
+            repo = repo.searching([extra])
+    return repo, cwd
 
 
 def build_project_model(project: Project) -> ProjectModel:

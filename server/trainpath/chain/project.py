@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import weakref
 from functools import cached_property
 from pathlib import Path
 
@@ -26,6 +27,8 @@ class Project:
         self.root = Path(root).resolve()
         self.settings = settings if settings is not None else load_settings(self.root)
         self._repos: dict[Path, object] = {}
+        self._searches: dict[tuple, object] = {}
+        self._searcher = _weak_searcher(weakref.ref(self))  # repos hold it: no reference cycle through them
 
     # -- the walk -----------------------------------------------------------------
     @cached_property
@@ -132,14 +135,30 @@ class Project:
         return None
 
     def repo(self, config_dir: Path):
-        """The (cached) ConfigRepo for a config folder."""
+        """The (cached) ConfigRepo for a config folder.
+
+        Search paths of several folders (``repo(d).searching([extra])``) are made
+        of these repos, so invalidating every repo here invalidates them too.
+        """
         from trainpath.compose import ConfigRepo
 
         config_dir = Path(config_dir)
         repo = self._repos.get(config_dir)
         if repo is None:
-            repo = self._repos[config_dir] = ConfigRepo(config_dir)
+            repo = self._repos[config_dir] = ConfigRepo(config_dir, searcher=self._searcher)
         return repo
+
+    def search_repo(self, dirs: tuple[Path, ...], hidden: bool = False):
+        """The (cached) repo of a search path: ``repo(dirs[0])`` alone, or a SearchPathRepo of the shared repos."""
+        from trainpath.compose.repo import SearchPathRepo
+
+        if len(dirs) == 1 and not hidden:
+            return self.repo(dirs[0])
+        key = (tuple(dirs), hidden)
+        found = self._searches.get(key)
+        if found is None:
+            found = self._searches[key] = SearchPathRepo([self.repo(d) for d in dirs], hidden)
+        return found
 
     @cached_property
     def pyindex(self):
@@ -155,6 +174,18 @@ class Project:
             repo.invalidate(None)
         if "pyindex" in self.__dict__:
             self.pyindex.invalidate(None)
+
+
+def _weak_searcher(ref: "weakref.ref[Project]"):
+    def searcher(dirs: tuple[Path, ...], hidden: bool):
+        project = ref()
+        if project is None:
+            from trainpath.compose.repo import ConfigRepo, SearchPathRepo
+
+            return SearchPathRepo([ConfigRepo(d) for d in dirs], hidden)
+        return project.search_repo(dirs, hidden)
+
+    return searcher
 
 
 def _join(a: str, b: str) -> str:

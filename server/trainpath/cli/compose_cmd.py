@@ -66,7 +66,9 @@ def run(args) -> int:
 
     from trainpath.compose import ConfigRepo, compose
 
-    result = compose(ConfigRepo(config_dir.resolve()), args.config_name, overrides)
+    # `--config-dir` names the primary config folder; the primary's `hydra.searchpath` adds folders after it,
+    # relative ones from ROOT (where the run is assumed to start)
+    result = compose(ConfigRepo(config_dir.resolve()), args.config_name, overrides, cwd=root.resolve())
     errors = [f for f in result.findings if f.effective_severity.value == "error"]
     if result.config is None or errors:
         for f in sorted(result.findings, key=Finding.sort_key):

@@ -7,8 +7,8 @@ choices — or the finding at the entry or override where Hydra would fail.
 Nothing here imports Hydra or OmegaConf.
 """
 
-from trainpath.compose.composer import compose
-from trainpath.compose.repo import HYDRA_GROUPS, ConfigRepo
+from trainpath.compose.composer import compose, searched_repo
+from trainpath.compose.repo import HYDRA_GROUPS, ConfigRepo, SearchPathRepo
 from trainpath.compose.result import ComposeResult, DefaultEntry, Origin
 
-__all__ = ["compose", "ConfigRepo", "ComposeResult", "DefaultEntry", "Origin", "HYDRA_GROUPS"]
+__all__ = ["compose", "searched_repo", "ConfigRepo", "SearchPathRepo", "ComposeResult", "DefaultEntry", "Origin", "HYDRA_GROUPS"]

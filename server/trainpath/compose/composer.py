@@ -6,10 +6,23 @@ overrides; build the defaults tree and flatten it; merge every config of the
 final defaults list in order; check and drop the ``hydra`` node; apply the key
 overrides in command-line order (hydra-notes 11).  The first Hydra-fatal
 problem ends composition with one finding at the entry or override at fault.
+
+The search path: ``repo`` is one config directory (:class:`ConfigRepo`) or
+several (:class:`SearchPathRepo`: the primary directory, then a job's
+``--config-dir``).  As in Hydra's ``ConfigLoaderImpl._process_config_searchpath``,
+the primary config's own ``hydra.searchpath`` (or a command-line
+``hydra.searchpath=[…]``, which replaces it) appends directories after those;
+``file://`` entries are searched (relative ones from ``cwd``, the directory
+the job runs in, as Hydra resolves them from the process's working
+directory), entries trainpath cannot see (``pkg://``, interpolations, a
+relative path without ``cwd``) make the search path *hidden*: a composition
+that then fails for want of a config or group is not reported, since the
+hidden source may hold it.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -22,7 +35,7 @@ from trainpath.compose.defaults import DefaultsBuilder, Overrides, ResultItem, i
 from trainpath.compose.elements import Element
 from trainpath.compose.errors import ComposeError, fail, override_error
 from trainpath.compose.merge import OT, apply_override, copy_value, embed, merge_dict, uniform_tree, yaml_tree
-from trainpath.compose.repo import ConfigRepo
+from trainpath.compose.repo import ConfigRepo, SearchPathRepo
 from trainpath.compose.result import ComposeResult, DefaultEntry, Origin
 from trainpath.findings import Finding
 from trainpath.parsing.positions import Span
@@ -55,19 +68,28 @@ def _source(doc: Any, path: Path) -> tuple[dict, OT]:
     return hit
 
 
-def compose(repo: ConfigRepo, config_name: str | None, overrides: Sequence[Any] = ()) -> ComposeResult:
+#: codes of failures that a config source trainpath cannot see (``pkg://``) might have prevented
+_ABSENCE = frozenset({"missing-default", "missing-override-option", "unknown-override-key"})
+
+
+def compose(repo: ConfigRepo | SearchPathRepo, config_name: str | None, overrides: Sequence[Any] = (),
+            cwd: Path | None = None) -> ComposeResult:
     """Compose ``config_name`` with ``overrides`` (parsed command-line overrides) like Hydra 1.3 does.
 
+    ``cwd`` is the directory Hydra would run in, for relative ``hydra.searchpath``
+    entries (None: such entries are not searched, and the search path counts as hidden).
     Never raises for bad input: problems come back as ``result.findings``
     with ``result.config`` None.
     """
     result = ComposeResult(config=None)
+    used = [repo]
     try:
-        _compose(repo, config_name, list(overrides), result)
+        _compose(repo, config_name, list(overrides), result, cwd, used)
     except ComposeError as exc:
         result.config = None
         result.provenance = {}
-        result.findings.append(exc.finding)
+        if not (used[-1].hidden and exc.finding.code in _ABSENCE):
+            result.findings.append(exc.finding)
     except RecursionError:
         result.config = None
         result.provenance = {}
@@ -76,7 +98,8 @@ def compose(repo: ConfigRepo, config_name: str | None, overrides: Sequence[Any] 
     return result
 
 
-def _compose(repo: ConfigRepo, config_name: str | None, overrides: list[Any], result: ComposeResult) -> None:
+def _compose(repo: Any, config_name: str | None, overrides: list[Any], result: ComposeResult,
+             cwd: Path | None, used: list[Any]) -> None:
     for ov in overrides:
         if getattr(ov, "is_sweep", False):
             raise override_error(
@@ -84,9 +107,17 @@ def _compose(repo: ConfigRepo, config_name: str | None, overrides: list[Any], re
                 f"`{ov.text}` is a sweep (several values); a single run takes one value: quote it for a "
                 f"string or write a list as `[a,b]`", repo.config_dir, ov, "value")
     is_key = [is_key_override(repo, ov) for ov in overrides]
-    key_overrides = [ov for ov, k in zip(overrides, is_key) if k]
     group = tuple(ov for ov, k in zip(overrides, is_key) if not k)
     plan = _plan(repo, config_name, overrides, group, result)
+    searched = _searched(repo, plan, overrides, cwd) if plan.searchpath is not None or overrides else repo
+    if searched is not repo:  # the primary's hydra.searchpath adds directories: compose on those
+        repo = searched
+        used.append(repo)
+        result.files = set()
+        is_key = [is_key_override(repo, ov) for ov in overrides]
+        group = tuple(ov for ov, k in zip(overrides, is_key) if not k)
+        plan = _plan(repo, config_name, overrides, group, result)
+    key_overrides = [ov for ov, k in zip(overrides, is_key) if k]
     result.files = {doc.path for _, doc in plan.read}
     result.defaults = list(plan.defaults)
     result.choices = dict(plan.choices)
@@ -95,10 +126,16 @@ def _compose(repo: ConfigRepo, config_name: str | None, overrides: list[Any], re
 
     cfg: dict = {}
     ctree = OT(None, {})
-    for doc, path, package, porigin in plan.merges:
+    merges = plan.merges
+    if plan.searchpath_merge is not None:  # Hydra merges up to that config, then refuses it
+        merges = merges[: plan.searchpath_merge]
+    for doc, path, package, porigin in merges:
         value, vtree = _source(doc, path)
         value, vtree = embed(value, vtree, package, porigin)
         merge_dict(cfg, ctree, value, vtree, (), repo.config_dir)
+    if len(merges) != len(plan.merges):
+        doc, path, package, _ = plan.merges[len(merges)]
+        raise _searchpath_not_primary(doc, path, package)
 
     hydra = _drop_hydra(cfg, ctree, repo)
     hcfg: tuple[dict, OT] | None = None
@@ -135,8 +172,12 @@ class _Plan:
     choices: dict[str, str | None]
     merges: list[tuple[Any, Path, str, Origin]]  # (YamlDoc, its file, package, package origin), in merge order
     error: Finding | None  # where Hydra stops before merging
+    #: the primary config's own `hydra.searchpath` (its value and the YamlDoc), None when it sets none
+    searchpath: tuple[Any, Any] | None = None
+    #: index in ``merges`` of a non-primary config that sets `hydra.searchpath` (Hydra refuses it there)
+    searchpath_merge: int | None = None
 
-    def holds(self, repo: ConfigRepo) -> bool:
+    def holds(self, repo: Any) -> bool:
         """True while the repo's listing and every config read are unchanged."""
         return self.generation == repo.generation and all(repo.load(name) is doc for name, doc in self.read)
 
@@ -174,10 +215,11 @@ def _make_plan(repo: ConfigRepo, config_name: str | None, overrides: list[Any], 
                result: ComposeResult) -> _Plan:
     """Build and flatten the defaults tree; a Hydra-fatal problem becomes the plan's error."""
     generation = repo.generation
-    ovs = Overrides(repo, overrides)
-    builder = DefaultsBuilder(repo, ovs, files=result.files)  # filled as it reads, should the tree nest too deeply
     plan = _Plan(group, generation, [], [], {}, [], None)
+    builder: DefaultsBuilder | None = None
     try:
+        ovs = Overrides(repo, overrides)
+        builder = DefaultsBuilder(repo, ovs, files=result.files)  # filled as it reads, should the tree nest too deeply
         if config_name is None:
             builder.docs[EMPTY_PRIMARY] = _EmptyDoc()  # type: ignore[assignment]
             tree = builder.build(EMPTY_PRIMARY)
@@ -197,9 +239,124 @@ def _make_plan(repo: ConfigRepo, config_name: str | None, overrides: list[Any], 
             path = repo.file(it.config_path)
             assert path is not None
             el = it.element
+            if plan.searchpath_merge is None and not it.primary and _sets_searchpath(it.doc.value, it.package):
+                plan.searchpath_merge = len(plan.merges)
             plan.merges.append((it.doc, path, it.package, Origin(el.source or path, el.entry_span, el.cli)))
-    plan.read = list(builder.read.items())
+    read = builder.read if builder is not None else {}
+    primary = read.get(config_name) if config_name is not None else None
+    if primary is None and config_name is not None:  # Hydra stopped before the tree read it
+        primary = repo.load(config_name)
+        if primary is not None:
+            read = {config_name: primary, **read}  # its hydra.searchpath is read: the plan holds while it holds
+    if primary is not None and isinstance(primary.value, dict):
+        hydra = primary.value.get("hydra")
+        if isinstance(hydra, dict) and "searchpath" in hydra:
+            plan.searchpath = (hydra["searchpath"], primary)
+    plan.read = list(read.items())
     return plan
+
+
+# ------------------------------------------------------------------ hydra.searchpath
+def _searched(repo: Any, plan: _Plan, overrides: list[Any], cwd: Path | None) -> Any:
+    """The repo with the primary's ``hydra.searchpath`` (or the command line's) appended; ``repo`` when none.
+
+    Hydra (``ConfigLoaderImpl._process_config_searchpath``) reads the primary
+    config as the initial search path finds it, takes its raw
+    ``hydra.searchpath`` unless an override ``hydra.searchpath=[…]`` replaces
+    it, checks it is a list of strings, and appends each entry after the
+    existing sources; a directory that does not exist only warns.
+    """
+    value: Any = None
+    where: tuple[Any, Any] = ("none", None)
+    for ov in overrides:
+        if ov.key == "hydra.searchpath" and ov.type == "change" and ov.package is None:
+            value, where = ov.value, ("override", ov)
+            break
+    if value is None:  # no override, or `hydra.searchpath=null`: the primary's own
+        if plan.searchpath is None:
+            return repo
+        value, where = plan.searchpath[0], ("file", plan.searchpath[1])
+    if value is None:
+        return repo
+    if isinstance(value, str) and "${" in value:
+        return repo.searching((), True)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        message = f"`hydra.searchpath` must be a list of strings, not `{value!r}`"
+        if where[0] == "override":
+            raise override_error("missing-config", message, repo.config_dir, where[1], "value")
+        doc = where[1]
+        node = doc.node(("hydra", "searchpath"))
+        raise fail("missing-config", message, doc.path, getattr(node, "span", None) or _key_span(doc))
+    extra: list[Path] = []
+    hidden = False
+    for entry in value:
+        if "${" in entry:
+            hidden = True
+            continue
+        idx = entry.find("://")
+        scheme = "file" if idx == -1 else entry[:idx]
+        if scheme != "file":
+            hidden = True  # pkg://, structured://: sources trainpath cannot see
+            continue
+        text = entry if idx == -1 else entry[idx + 3:]
+        if not os.path.isabs(text):
+            if cwd is None:
+                hidden = True
+                continue
+            text = os.path.join(cwd, text)
+        extra.append(Path(os.path.realpath(text)))
+    return repo.searching(extra, hidden)
+
+
+class _PrimaryOnly:
+    def __init__(self, searchpath: tuple[Any, Any] | None) -> None:
+        self.searchpath = searchpath
+
+
+def searched_repo(repo: Any, config_name: str | None, overrides: Sequence[Any] = (), cwd: Path | None = None) -> Any:
+    """The repo a composition of ``config_name`` searches: ``repo`` plus the primary's ``hydra.searchpath``.
+
+    For questions asked outside a composition (is ``x`` a group of this job's
+    config, which options does it have); ``repo`` itself when nothing is added
+    or the search path is unusable.
+    """
+    doc = repo.load(config_name) if config_name is not None else None
+    hydra = doc.value.get("hydra") if doc is not None and isinstance(doc.value, dict) else None
+    found = (hydra["searchpath"], doc) if isinstance(hydra, dict) and "searchpath" in hydra else None
+    try:
+        return _searched(repo, _PrimaryOnly(found), list(overrides), cwd)  # type: ignore[arg-type]
+    except ComposeError:
+        return repo
+
+
+def _key_span(doc: Any) -> Span | None:
+    entry = doc.entry(("hydra", "searchpath"))
+    return getattr(getattr(entry, "key", None), "span", None)
+
+
+def _sets_searchpath(value: Any, package: str) -> bool:
+    """True when ``value`` embedded at ``package`` has a non-null ``hydra.searchpath`` (Hydra's select)."""
+    parts = [p for p in package.split(".") if p]
+    target = ["hydra", "searchpath"]
+    if parts[:2] == target:
+        return True
+    if parts != target[:len(parts)]:
+        return False
+    node = value
+    for k in target[len(parts):]:
+        if not isinstance(node, dict) or k not in node:
+            return False
+        node = node[k]
+    return node is not None and node != "???"
+
+
+def _searchpath_not_primary(doc: Any, path: Path, package: str) -> ComposeError:
+    parts = [p for p in package.split(".") if p]
+    inner = tuple(["hydra", "searchpath"][len(parts):]) if len(parts) < 2 else ()
+    entry = doc.entry(inner) if inner else None
+    span = getattr(getattr(entry, "key", None), "span", None)
+    return fail("unknown-override-key", f"`{path.name}` sets `hydra.searchpath`: Hydra takes it only from the "
+                "primary config", path, span)
 
 
 def _group_hint(repo: ConfigRepo, key: str) -> str:

@@ -264,8 +264,9 @@ class DefaultsBuilder:
     def _missing_error(self, el: Element) -> ComposeError:
         config_path = el.get_config_path()
         if el.primary:
+            dirs = ", ".join(f"`{d}`" for d in self.repo.dirs)
             return fail("missing-config", f"no primary config `{config_path}` in "
-                        f"`{self.repo.config_dir}`{_hint(config_path, self._all_configs())}",
+                        f"{dirs}{_hint(config_path, self._all_configs())}",
                         self.repo.config_dir, None)
         if el.is_group:
             group, name = el.get_group_path(), str(el.get_name())

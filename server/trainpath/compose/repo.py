@@ -1,4 +1,4 @@
-"""The config search path as Hydra's file config source sees it: one config directory.
+"""The config search path as Hydra's file config sources see it: one config directory, or several.
 
 :class:`ConfigRepo` answers Hydra's repository questions statically — does
 config ``arch/etrm`` exist, is ``arch`` a group, which options does a group
@@ -14,13 +14,22 @@ group's options are its ``*.yaml`` files, extension stripped.  Hydra's own
 groups (``hydra/launcher`` …) come from hydra-core's package and config
 store; they are listed in :data:`HYDRA_GROUPS` so that overrides of them are
 understood without importing Hydra.
+
+Several directories (a job's ``--config-dir``, the primary config's
+``hydra.searchpath``) form a :class:`SearchPathRepo`, which answers the same
+questions the way Hydra's ``ConfigRepository`` does over its sources
+(``hydra/_internal/config_repository.py``): a config (or its file) comes from
+the first directory that has it; a group exists when any directory has it;
+a group's options are the sorted union over the directories that have it.
+Hydra's own ``pkg://hydra.conf`` source comes first in Hydra's search path;
+as for one directory, its groups are :data:`HYDRA_GROUPS`.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, Callable, NamedTuple, Sequence
 
 from trainpath.parsing.yaml_doc import YamlDoc, load_yaml
 
@@ -56,13 +65,27 @@ def normalize_name(name: str) -> str:
 class ConfigRepo:
     """One config search path: a primary config directory, listed and loaded lazily."""
 
-    def __init__(self, config_dir: Path) -> None:
+    #: True when the search path has a source trainpath cannot see (``pkg://``, an interpolation)
+    hidden = False
+
+    def __init__(self, config_dir: Path, searcher: Callable[[tuple[Path, ...], bool], "SearchPathRepo"] | None = None,
+                 ) -> None:
         self.config_dir = Path(config_dir)
         self._listing: dict[str, _Listing | None] = {}
         self._files: dict[str, Path | None] = {}  # config name -> its file (answers of file())
         #: bumped by every invalidate(): what was derived from the listings before is stale
         self.generation = 0
+        #: makes (and keeps) the repo of a search path: a project's, made of its shared repos; None: a fresh one
+        self.searcher = searcher
 
+    @property
+    def dirs(self) -> tuple[Path, ...]:
+        """The directories searched, in order."""
+        return (self.config_dir,)
+
+    def searching(self, extra: Sequence[Path] = (), hidden: bool = False) -> "ConfigRepo | SearchPathRepo":
+        """This directory followed by ``extra`` (Hydra's order), as one repo; ``self`` when nothing is added."""
+        return _searching(self, (self,), extra, hidden)
     # ------------------------------------------------------------------ listing
     def _list(self, group: str) -> _Listing | None:
         """Sub-groups and options of directory ``group``; None when it is no directory."""
@@ -166,3 +189,85 @@ class ConfigRepo:
         parts = rel.parts
         for i in range(len(parts) + 1):
             self._listing.pop("/".join(parts[:i]), None)
+
+
+class SearchPathRepo:
+    """Several config directories searched in order, answering as Hydra's ``ConfigRepository`` does.
+
+    ``repos[0]`` is the primary config directory (the ``main`` source: the
+    script's ``config_path`` or ``--config-path``); the others follow in
+    Hydra's search-path order (``--config-dir``, then ``hydra.searchpath``
+    entries).  Each member keeps its own listing caches; this repo derives
+    nothing of its own, so invalidating a member (or this repo) is enough.
+    """
+
+    def __init__(self, repos: Sequence[ConfigRepo], hidden: bool = False) -> None:
+        self.repos: tuple[ConfigRepo, ...] = tuple(repos)
+        self.config_dir = self.repos[0].config_dir  # findings with no better file go to the primary dir
+        self.dirs: tuple[Path, ...] = tuple(r.config_dir for r in self.repos)
+        self.hidden = hidden
+        self.searcher = self.repos[0].searcher
+
+    @property
+    def generation(self) -> tuple[int, ...]:
+        """Changes whenever a member's listing is invalidated (plans compare it)."""
+        return tuple(r.generation for r in self.repos)
+
+    def searching(self, extra: Sequence[Path] = (), hidden: bool = False) -> "ConfigRepo | SearchPathRepo":
+        """This search path followed by ``extra``; ``self`` when nothing is added."""
+        return _searching(self, self.repos, extra, hidden or self.hidden)
+
+    def file(self, name: str) -> Path | None:
+        """The file of config ``name`` in the first directory that has it (Hydra's ``_find_object_source``)."""
+        for repo in self.repos:
+            found = repo.file(name)
+            if found is not None:
+                return found
+        return None
+
+    def exists(self, name: str) -> bool:
+        return self.file(name) is not None
+
+    def is_user_group(self, group: str) -> bool:
+        return any(r.is_user_group(group) for r in self.repos)
+
+    def is_group(self, group: str) -> bool:
+        group = group.strip("/")
+        if group in HYDRA_GROUPS or group == "hydra":
+            return True
+        return self.is_user_group(group)
+
+    def options(self, group: str) -> list[str]:
+        """The sorted union of ``group``'s options over the directories (Hydra's ``get_group_options``)."""
+        merged: set[str] = set()
+        for repo in self.repos:
+            merged.update(repo.options(group))
+        return sorted(merged)
+
+    def groups(self, parent: str = "") -> list[str]:
+        merged: set[str] = set()
+        for repo in self.repos:
+            merged.update(repo.groups(parent))
+        return sorted(merged)
+
+    def load(self, name: str) -> YamlDoc | None:
+        path = self.file(name)
+        return load_yaml(path) if path is not None else None
+
+    def invalidate(self, path: Path | None = None) -> None:
+        for repo in self.repos:
+            repo.invalidate(path)
+
+
+def _searching(repo: Any, repos: tuple[ConfigRepo, ...], extra: Sequence[Path], hidden: bool) -> Any:
+    """``repo`` (searching ``repos``) with the ``extra`` directories appended, duplicates dropped."""
+    dirs = [r.config_dir for r in repos]
+    for d in extra:
+        d = Path(d)
+        if d not in dirs:
+            dirs.append(d)
+    if len(dirs) == len(repos) and hidden == repo.hidden:
+        return repo
+    if repo.searcher is not None:
+        return repo.searcher(tuple(dirs), hidden)
+    return SearchPathRepo(list(repos) + [ConfigRepo(d) for d in dirs[len(repos):]], hidden)
