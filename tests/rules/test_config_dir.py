@@ -126,3 +126,13 @@ def test_chain_repo_gives_later_questions_the_chains_search_path(project) -> Non
     assert not repo.is_group("opt") and full.options("arch") == ["big", "trm"]
     plain = next(c for c in model.chains if c.root_kind == "script")
     assert chain_repo(proj, plain) == (proj.repo(root / "config"), root)
+
+
+def test_a_config_dir_job_does_not_judge_the_plain_config_for_its_chain(project) -> None:
+    # with `-cd extra` the optional `tag: default` comes from extra/ and sets `run_tag`; the plain `cfg` leaves it `???`
+    cfg = CFG.replace("  - _self_\n", "  - _self_\n  - optional tag: default\n") + "run_tag: ???\n"
+    root = project({"config/cfg.yaml": cfg,
+                    "extra/tag/default.yaml": "# @package _global_\nrun_tag: x\n",
+                    "jobs.txt": "[ ] python pretrain.py -cd extra\n"})
+    assert [(f.code, where(root, f)) for f in check(root)] == [
+        ("missing-mandatory", ("config/cfg.yaml", Span(8, 9, 8, 12), "???"))]

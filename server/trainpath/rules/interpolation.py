@@ -66,8 +66,10 @@ def _lookup(config, path: tuple) -> bool:
 
 def check(model) -> Iterable[Finding]:
     # a key a job adds (`+run_name=x`) resolves `${run_name}`: a config the jobs compose is judged by their chains
+    # (only jobs that compose it as it is: a `--config-dir` of their own may change what it composes to)
     used_by_jobs = {(c.config_dir, c.config_name) for c in model.all_chains
-                    if c.root_kind == "job" and c.compose is not None and isinstance(c.compose.config, dict)}
+                    if c.root_kind == "job" and c.compose is not None and isinstance(c.compose.config, dict)
+                    and c.job.config_dir is None}
     for chain in model.chains:
         config = chain.compose.config if chain.compose is not None else None
         if not isinstance(config, dict):

@@ -26,7 +26,9 @@ def _missing(node, path=()):
 
 
 def check(model) -> Iterable[Finding]:
-    used_by_jobs = {(c.config_dir, c.config_name) for c in model.all_chains if c.root_kind == "job" and c.compose is not None}
+    # a job composing the config as it is (no `--config-dir` of its own) judges it, with its own overrides
+    used_by_jobs = {(c.config_dir, c.config_name) for c in model.all_chains
+                    if c.root_kind == "job" and c.compose is not None and c.job.config_dir is None}
     for chain in model.chains:
         if chain.compose is None or chain.compose.config is None:
             continue
