@@ -15,7 +15,7 @@ KINDS = ("job", "script", "config", "default", "arch", "model", "loss", "evaluat
 NAME_KINDS = ("model", "loss", "evaluator", "target")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A place in a file: where a link's name is written, or what it leads to."""
 
@@ -23,7 +23,7 @@ class Ref:
     span: Span
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     """One step of a chain: text at ``source`` that names ``target``.
 
@@ -102,13 +102,13 @@ class Graph:
     for a config's name links), so the language server can replace what one
     chain contributes without rebuilding the graph.  A link several holders
     share (the same ``name:`` link in many chains) stays while one holds it;
-    the newest object wins.
+    the newest object wins.  Its key tuple is made once: holders list the
+    stored one (thousands of chains hold the same ``name:`` links).
     """
 
     def __init__(self, links: Iterable[Link] = ()) -> None:
-        self._links: dict[tuple, Link] = {}
-        self._count: dict[tuple, int] = defaultdict(int)
-        self._held: dict[Any, list[tuple]] = {}
+        self._links: dict[tuple, _Held] = {}
+        self._held: dict[Any, tuple[tuple, ...]] = {}
         self._by_source: dict[Path, dict[tuple, Link]] = defaultdict(dict)
         self._by_target: dict[Path, dict[tuple, Link]] = defaultdict(dict)
         for link in links:
@@ -121,28 +121,33 @@ class Graph:
     def set_holder(self, holder: Any, links: Iterable[Link]) -> None:
         """Replace what ``holder`` contributes with ``links`` (empty: remove the holder)."""
         self.drop_holder(holder)
-        keys: list[tuple] = []
+        keys: dict[tuple, None] = {}
         for link in links:
             key = self._key(link)
-            if key in keys:
+            held = self._links.get(key)
+            if held is None:
+                held = self._links[key] = _Held(key)
+            elif held.key in keys:
                 continue
-            keys.append(key)
-            self._count[key] += 1
-            self._links[key] = link
+            key = held.key
+            keys[key] = None
+            held.count += 1
+            held.link = link
             if link.source:
                 self._by_source[link.source.path][key] = link
             if link.target:
                 self._by_target[link.target.path][key] = link
         if keys:
-            self._held[holder] = keys
+            self._held[holder] = tuple(keys)
 
     def drop_holder(self, holder: Any) -> None:
         for key in self._held.pop(holder, ()):
-            self._count[key] -= 1
-            if self._count[key] > 0:
+            held = self._links[key]
+            held.count -= 1
+            if held.count > 0:
                 continue
-            del self._count[key]
-            link = self._links.pop(key)
+            del self._links[key]
+            link = held.link
             for index, ref in ((self._by_source, link.source), (self._by_target, link.target)):
                 if ref is not None:
                     bucket = index.get(ref.path)
@@ -156,7 +161,7 @@ class Graph:
         self.set_holder(("single",) + self._key(link), [link])
 
     def __iter__(self) -> Iterator[Link]:
-        return iter(list(self._links.values()))
+        return iter([held.link for held in self._links.values()])
 
     def __len__(self) -> int:
         return len(self._links)
@@ -181,6 +186,17 @@ class Graph:
         if line is None:
             return out
         return [link for link in out if link.target and link.target.span.line == line]
+
+
+class _Held:
+    """A link of the graph: its key (the one tuple every holder lists), the newest object, how many hold it."""
+
+    __slots__ = ("key", "link", "count")
+
+    def __init__(self, key: tuple) -> None:
+        self.key = key
+        self.link: Link | None = None
+        self.count = 0
 
 
 def _width(span: Span) -> tuple[int, int]:

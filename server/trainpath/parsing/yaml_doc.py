@@ -44,7 +44,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Union
+from types import MappingProxyType
+from typing import Any, Iterator, Mapping, Union
 
 import yaml
 from yaml.events import (
@@ -59,6 +60,7 @@ from yaml.events import (
 )
 
 from trainpath.findings import Finding, Severity
+from trainpath.interning import spans as share_span
 from trainpath.parsing.positions import Span
 from trainpath.parsing.sources import OVERLAY, read_source
 
@@ -71,7 +73,11 @@ KeyPath = tuple[Union[str, int], ...]
 
 @dataclass(eq=False, slots=True)
 class YScalar:
-    """A scalar (key or value): its constructed value and where its text is."""
+    """A scalar (key or value): its constructed value and where its text is.
+
+    Documents share equal scalars (the same text, value and place: ``name:`` at
+    line 3, column 2 of many config files): never change one.
+    """
 
     value: Any  # constructed value (str/int/float/bool/None); '???' and '${...}' stay strings
     span: Span  # exact range of the scalar text (for quoted scalars: including the quotes)
@@ -117,6 +123,10 @@ class PackageHeader:
     span: Span  # range of the package name in the header line
 
 
+#: the ``_borrowed`` of every document without aliases or merged-in entries (read-only, shared)
+_NOTHING_BORROWED: Mapping[int, object] = MappingProxyType({})
+
+
 @dataclass(eq=False)
 class YamlDoc:
     path: Path
@@ -127,7 +137,7 @@ class YamlDoc:
     header_error: str | None  # a leading '# @...' line Hydra rejects
     findings: list[Finding]
     #: alias nodes and merged-in entries (id -> object): they repeat text written elsewhere
-    _borrowed: dict[int, object] = field(default_factory=dict, repr=False)
+    _borrowed: Mapping[int, object] = field(default_factory=lambda: _NOTHING_BORROWED, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -361,6 +371,25 @@ def _plain_scalar(text: str) -> tuple[str, Any, str | None, str]:
         return tag, None, str(exc), text
 
 
+#: (type, value, span, raw, style) -> the scalar every document holding that one shares
+_SCALARS: dict[tuple, YScalar] = {}
+_SCALARS_MAX = 1 << 16
+
+
+def _shared_scalar(value: Any, span: Span, raw: str, style: str | None) -> YScalar:
+    """The :class:`YScalar` for these fields, made once (bounded: the table starts again when full)."""
+    key = (type(value), value, span, raw, style)
+    try:
+        y = _SCALARS.get(key)
+    except TypeError:  # an unhashable value: not shared
+        return YScalar(value, span, raw, style)
+    if y is None:
+        if len(_SCALARS) >= _SCALARS_MAX:
+            _SCALARS.clear()
+        y = _SCALARS[key] = YScalar(value, span, raw, style)
+    return y
+
+
 # --------------------------------------------------------------------------- composer
 
 _NO_KEY = object()
@@ -425,7 +454,7 @@ class _Composer:
         starts = self.starts
         line = bisect_right(starts, start) - 1
         end_line = bisect_right(starts, end) - 1
-        return Span(line, start - starts[line], end_line, end - starts[end_line])
+        return share_span(Span(line, start - starts[line], end_line, end - starts[end_line]))
 
     def _token(self, span: Span, first: bool) -> None:
         if first:
@@ -554,7 +583,7 @@ class _Composer:
             end = start
             sp = self.span(start, end)
         elif self.plain_lines and event.anchor is None and event.tag is None and style != "|" and style != ">":
-            sp = Span(sm.line, sm.column, em.line, em.column)
+            sp = share_span(Span(sm.line, sm.column, em.line, em.column))
         else:
             if event.anchor is not None or event.tag is not None:
                 start = _skip_properties(text, start, end)
@@ -579,7 +608,7 @@ class _Composer:
             except _Bad as exc:
                 self.problems.append((sp, str(exc)))
                 value = None
-        y = YScalar(value, sp, raw, style)
+        y = _shared_scalar(value, sp, raw, style)
         line, col, end_line, end_col = sp.line, sp.col, sp.end_line, sp.end_col
         first = self.first_col.get(line)
         if first is None or col < first:
@@ -971,7 +1000,8 @@ def _parse(text: str, path: Path) -> YamlDoc:
         doc.findings.append(Finding("yaml-syntax", f"invalid YAML: {exc.message}", path, _point_span(text, starts, exc.index)))
         return doc
     _attach_comments(comp, text.split("\n"), header_lines)
-    doc._borrowed = comp.borrowed
+    if comp.borrowed:  # most documents have no alias and no merge key: they keep the shared empty one
+        doc._borrowed = comp.borrowed
     problems = list(comp.problems)
     value: Any = None
     if root is not None:

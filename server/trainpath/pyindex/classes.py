@@ -13,6 +13,7 @@ the project or a decorator could rewrite ``__init__``, the answer is None
 from __future__ import annotations
 
 import ast
+import sys
 from typing import TYPE_CHECKING
 
 from trainpath.pyindex.summary import Parsed, char_col, comments_by_line, node_span, nodes, _dotted
@@ -48,10 +49,11 @@ def _segment(parsed: Parsed, node: ast.AST) -> str | None:
 
 
 def source(parsed: Parsed, node: ast.AST | None) -> str | None:
-    """Source text of ``node`` (``ast.unparse`` when the segment is unavailable)."""
+    """Source text of ``node`` (``ast.unparse`` when the segment is unavailable), interned: the
+    index keeps thousands of annotations and defaults (``int``, ``16``), mostly the same few."""
     if node is None:
         return None
-    return _segment(parsed, node) or ast.unparse(node)
+    return sys.intern(_segment(parsed, node) or ast.unparse(node))
 
 
 def params_of(parsed: Parsed, fn: ast.FunctionDef | ast.AsyncFunctionDef, drop_first: bool) -> tuple[list[Param], bool]:
@@ -153,13 +155,13 @@ def _field_comment(parsed: Parsed, stmt: ast.stmt) -> str | None:
     comments = _comments(parsed)
     end = (stmt.end_lineno or stmt.lineno) - 1
     if end in comments:
-        return comments[end]
+        return sys.intern(comments[end])
     above: list[str] = []
     line = stmt.lineno - 2
     while line >= 0 and parsed.lines[line].strip().startswith("#") and line in comments:
         above.append(comments[line])
         line -= 1
-    return " ".join(reversed(above)) or None
+    return sys.intern(" ".join(reversed(above))) or None
 
 
 def _is_classvar(ann: ast.expr) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from trainpath.parsing.positions import Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Symbol:
     """A class, function or module-level variable, where it is defined."""
 
@@ -25,7 +25,7 @@ class Symbol:
     line_span: Span  # the header: from 'class'/'def' (or 'async') to its ':' inclusive
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Param:
     """One parameter a callable accepts."""
 
@@ -35,7 +35,7 @@ class Param:
     default: str | None  # source text of the default, None when required
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Field:
     """One field of a pydantic model or dataclass."""
 
@@ -47,7 +47,7 @@ class Field:
     path: Path | None = None  # file that declares it (differs from the class's file when inherited)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConfigClass:
     """The config class a model builds from its config dict (``XConfig(**config_dict)``)."""
 
@@ -59,7 +59,7 @@ class ConfigClass:
     allows_extra: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Choices:
     """String values the code accepts for a config key."""
 
@@ -69,7 +69,7 @@ class Choices:
     evidence: list[tuple[Path, Span]]  # the comparisons / lookups the values come from
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrainForward:
     """What a model's ``forward`` does when ``self.training``."""
 
@@ -85,7 +85,7 @@ class TrainForward:
     by_value: dict[str, str | None] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Halting:
     """Halting facts: which ACT config keys the model reads and whether it halts dynamically."""
 
