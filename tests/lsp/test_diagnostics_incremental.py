@@ -138,3 +138,27 @@ def test_settings_change_of_severities_only_judges_again(root):
     state.set_editor_settings({"jobFiles": ["jobs-etrm*.txt"]})
     assert state.model is not model
     assert root / "jobs-pitfalls.txt" not in state.diagnostics
+
+
+def test_a_file_starting_to_call_instantiate_judges_target_keys(root):
+    # Hydra never acts on `_target_` by itself: its keys are judged once some file calls instantiate()
+    (root / "config" / "optim").mkdir()
+    (root / "config" / "optim" / "adamw.yaml").write_text("_target_: utils.optim.make_adamw\nlr: 0.1\nweight_decy: 0.1\n")
+    optim = root / "utils" / "optim.py"
+    optim.write_text("import hydra\n\n\ndef make_adamw(lr: float, weight_decay: float = 0.0):\n    return lr\n")
+    state = ProjectState(root)
+    state.build()
+    adamw = root / "config" / "optim" / "adamw.yaml"
+
+    def codes():
+        return [(f.code, f.span.line) for f in state.diagnostics.get(adamw, [])]
+
+    assert codes() == []
+    text = optim.read_text()
+    sources.OVERLAY[optim] = text + "\n\ndef build(node):\n    return hydra.utils.instantiate(node)\n"
+    state.update({optim})
+    assert codes() == [("unknown-target-arg", 2)]
+    assert _snapshot(state) == _fresh(root)
+    sources.OVERLAY[optim] = text
+    state.update({optim})
+    assert codes() == []

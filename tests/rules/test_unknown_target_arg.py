@@ -4,9 +4,15 @@ from tests.rules.conftest import CFG, check, only, where
 from trainpath.parsing.positions import Span
 
 OPTIM_PY = '''\
-"""Optimizers and schedules built with hydra.utils.instantiate."""
+"""Optimizers and schedules, built from their config nodes."""
 
 from dataclasses import dataclass
+
+from hydra.utils import instantiate
+
+
+def build(node):
+    return instantiate(node)
 
 
 def make_adamw(params=None, lr: float = 1e-3, weight_decay: float = 0.0):
@@ -105,3 +111,15 @@ def test_silent_beside_a_name_the_script_loader_builds_from_the_whole_dict(proje
     findings = check(root)
     assert [(f.code, where(root, f)) for f in findings] == [
         ("unknown-target-arg", ("config/cfg.yaml", Span(9, 2, 9, 13), "warmup_step"))]
+
+
+def test_silent_where_nothing_calls_instantiate(project) -> None:
+    # Hydra never acts on `_target_` by itself: with no instantiate()/call() in the project the keys are plain values
+    plain = OPTIM_PY.replace("from hydra.utils import instantiate\n", "").replace("    return instantiate(node)",
+                                                                                "    return node")
+    cfg = CFG + "sched:\n  _target_: utils.optim.Cosine\n  warmup_step: 5\n"
+    assert only(check(project({"utils/optim.py": plain, "config/cfg.yaml": cfg})), "unknown-target-arg") == []
+    for call in ("import hydra\nhydra.utils.instantiate(node)\n", "from hydra.utils import call\ncall(node)\n"):
+        root = project({"utils/optim.py": plain + call, "config/cfg.yaml": cfg})
+        assert [where(root, f) for f in only(check(root), "unknown-target-arg")] == [
+            ("config/cfg.yaml", Span(9, 2, 9, 13), "warmup_step")]

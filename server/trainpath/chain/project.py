@@ -11,11 +11,21 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import weakref
 from functools import cached_property
 from pathlib import Path
 
 from trainpath.settings import DEFAULT_CONFIG_DIRS, Settings, load_settings
+
+#: a call that builds ``_target_`` nodes: ``hydra.utils.instantiate`` / ``call`` (any import form)
+_INSTANTIATE = re.compile(r"\binstantiate\b|hydra\.utils\.call\b|from\s+hydra\.utils\s+import[^\n]*\bcall\b")
+
+
+def builds_targets(text: str) -> bool:
+    """``text`` (Python) calls ``hydra.utils.instantiate`` or ``call``."""
+    return "hydra" in text and _INSTANTIATE.search(text) is not None
+
 
 _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache", ".pytest_cache", "outputs", "wandb"}
 
@@ -89,11 +99,28 @@ class Project:
         from trainpath.parsing.sources import read_source
 
         out = []
+        building: set[Path] = set()
         for path in self.python_files:
-            src = read_source(path)
-            if src.text is not None and "hydra" in src.text and "main" in src.text:
-                out.append(path)
+            text = read_source(path).text
+            if text is not None and "hydra" in text:
+                if "main" in text:
+                    out.append(path)
+                if builds_targets(text):
+                    building.add(path)
+        self.__dict__["_instantiating"] = building
         return out
+
+    @property
+    def instantiating(self) -> set[Path]:
+        """Files that call ``hydra.utils.instantiate`` or ``call`` (found by the same walk as the scripts).
+
+        Hydra never acts on ``_target_`` by itself: where no file calls these,
+        keys beside a ``_target_`` are plain config values.
+        """
+        if "_instantiating" not in self.__dict__:
+            self.__dict__.pop("script_paths", None)
+            self.script_paths  # noqa: B018 - the same walk finds both
+        return self.__dict__["_instantiating"]
 
     def scripts(self) -> list:
         from trainpath.parsing.scripts import load_script
@@ -168,7 +195,7 @@ class Project:
 
     def refresh(self) -> None:
         """Forget the walk (files were created, deleted or renamed)."""
-        for name in ("_tree", "script_paths", "config_dirs"):
+        for name in ("_tree", "script_paths", "_instantiating", "config_dirs"):
             self.__dict__.pop(name, None)
         for repo in self._repos.values():
             repo.invalidate(None)

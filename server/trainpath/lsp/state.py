@@ -155,7 +155,7 @@ class ProjectState:
                 return self.build()
             if replace(self.settings(), problems=()) != replace(project.settings, problems=()):
                 return self.build()
-            for name in ("_tree", "script_paths", "config_dirs"):
+            for name in ("_tree", "script_paths", "_instantiating", "config_dirs"):
                 project.__dict__.pop(name, None)
             for config_dir in list(project._repos):
                 project.repo(config_dir).invalidate(None)
@@ -264,7 +264,7 @@ class ProjectState:
             py = {p for p in paths if p.suffix == ".py"}
             jobs = {p for p in paths if project.is_job_file(p)}
             configs = {p for p in paths if project.is_config_file(p)}
-            if any(self._script_membership_changed(p) for p in py):
+            if any(self._script_membership_changed(p) or self._instantiating_changed(p) for p in py):
                 return self.structural_change(py)
             if py and self._deps is None:
                 self._deps = PyDeps(project.root, project.pyindex)
@@ -357,6 +357,14 @@ class ProjectState:
             if not ("hydra" in text and "main" in text):
                 return was
         return was != (load_script(path, self.project.root).entry is not None)
+
+    def _instantiating_changed(self, path: Path) -> bool:
+        """Whether a Python file started or stopped calling ``instantiate`` (``_target_`` keys are judged or not)."""
+        from trainpath.chain.project import builds_targets
+        from trainpath.parsing.sources import read_source
+
+        assert self.project is not None
+        return (path in self.project.instantiating) != builds_targets(read_source(path).text or "")
 
     def _rebuild(self, chain: Chain) -> Chain | None:
         assert self.builder is not None

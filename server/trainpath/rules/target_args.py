@@ -2,7 +2,9 @@
 
 Only for targets resolved inside the project (third-party targets are not
 ours to judge) whose signature has no ``**kwargs``, and not for classes whose
-own ``__new__`` or metaclass decides what a call accepts.  A node that also
+own ``__new__`` or metaclass decides what a call accepts.  Hydra never acts
+on ``_target_`` by itself: in a project where no file calls
+``hydra.utils.instantiate``/``call``, nothing is judged.  A node that also
 has a ``name: module@Class`` is built by the script's loader from the whole
 dict (``load_model_class(config.arch.name)(config_dict)``): Hydra never acts on
 ``_target_`` by itself, so its keys are not call arguments there.
@@ -21,6 +23,8 @@ _LOADED_KINDS = ("model", "loss", "evaluator")
 
 
 def check(model) -> Iterable[Finding]:
+    if not model.project.instantiating:
+        return
     idx = model.project.pyindex
     from trainpath.parsing.yaml_doc import load_yaml
 
