@@ -90,3 +90,17 @@ def test_a_key_read_by_another_script_still_fires_on_a_job_of_this_one(project) 
     })
     findings = only(check(root), "unknown-model-param")
     assert [where(root, f) for f in findings] == [("jobs.txt", Span(0, 29, 0, 44), "grid_noise_prob")]
+
+
+def test_a_dataclass_config_class_refuses_the_key_and_the_message_says_so(project) -> None:
+    model = TRM_PY.replace("from pydantic import BaseModel\n", "from dataclasses import dataclass\n").replace(
+        "class TRMConfig(BaseModel):\n    batch_size: int = 1\n    hidden_size: int\n    puzzle_emb_ndim: int = 0\n",
+        "@dataclass\nclass TRMConfig:\n    hidden_size: int\n    halt_max_steps: int\n"
+        "    halt_exploration_prob: float\n    batch_size: int = 1\n    puzzle_emb_ndim: int = 0\n").replace(
+        "\n    halt_max_steps: int\n    halt_exploration_prob: float\n\n\nclass TRM", "\n\nclass TRM")
+    root = project({"models/recursive_reasoning/trm.py": model,
+                    "config/arch/trm.yaml": ARCH_TRM + "hiden_dim: 3\n"})
+    [f] = only(check(root), "unknown-model-param")
+    assert where(root, f) == ("config/arch/trm.yaml", Span(10, 0, 10, 9), "hiden_dim")
+    assert f.message == ("`hiden_dim` is not a field of the dataclass `TRMConfig` (models/recursive_reasoning/trm.py): "
+                         "building the model fails on it (TypeError); did you mean `hidden_size`?")

@@ -2,9 +2,10 @@
 
 The model class named by ``name:`` builds its config class from the arch dict
 (``XConfig(**config_dict)``); pydantic ignores unknown keys, so a typo such as
-``halt_max_step`` silently does nothing.  Keys the training script consumes
-itself (``name``, ``loss``, nested ``name``/``_target_`` tables) are skipped,
-as is a config class that allows extra keys, a key the model class takes
+``halt_max_step`` silently does nothing (a dataclass config class refuses it
+with a TypeError when the model is built: the message says which).  Keys the
+training script consumes itself (``name``, ``loss``, nested ``name``/``_target_``
+tables) are skipped, as is a config class that allows extra keys, a key the model class takes
 from the dict itself (its code names it as a string: ``config_dict.pop("foo")``),
 and a key the training script reads off the node itself (``config.arch.foo``,
 ``getattr(config.arch, "foo", 0)``: the model ignores it, the run does not).
@@ -30,7 +31,10 @@ def _skip(key, value) -> bool:
 
 def _message(key: str, cc, rel: str) -> tuple[str, str | None]:
     near = did_you_mean(key, cc.fields)
-    msg = f"`{key}` is not a field of `{cc.name}` ({rel}): the model would silently ignore it"
+    if cc.kind == "dataclass":  # a dataclass refuses what it has no field for
+        msg = f"`{key}` is not a field of the dataclass `{cc.name}` ({rel}): building the model fails on it (TypeError)"
+    else:
+        msg = f"`{key}` is not a field of `{cc.name}` ({rel}): the model would silently ignore it"
     if near:
         msg += f"; did you mean `{near}`?"
     return msg, near
