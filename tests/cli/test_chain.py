@@ -90,3 +90,17 @@ def test_parts_known_only_at_run_time_are_never_called_correct(tmp_path):
         (3, True, []),
     ]
     assert run_cli("chain", str(root), "--job", "jobs-dyn.txt:3").stdout.endswith("  => training path is correct\n")
+
+
+def test_entry_points_no_job_runs_are_reviewed_too(tmp_path):
+    import shutil
+
+    root = tmp_path / "p"
+    shutil.copytree(EXAMPLE, root)
+    (root / "pretrain_solo.py").write_text((root / "pretrain.py").read_text())
+    chains = json.loads(run_cli("chain", str(root), "--format", "json").stdout)["chains"]
+    jobs = [c for c in chains if c["links"][0]["kind"] == "job"]
+    rest = [c for c in chains if c["links"][0]["kind"] != "job"]
+    assert chains[:len(jobs)] == jobs  # job lines first, in file order
+    assert [(c["job"], [l["kind"] for l in c["links"]][:3]) for c in rest] == [
+        ({"path": "pretrain_solo.py", "line": 138}, ["script", "config", "arch"])]

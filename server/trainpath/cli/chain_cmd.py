@@ -12,7 +12,9 @@ from trainpath.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 def _select(model, job_arg: str | None):
     chains = [c for c in model.chains if c.root_kind == "job"]
     if not job_arg:
-        return chains or [c for c in model.chains if c.root_kind == "script"], None
+        # every job line, then the entry points no job line runs (`python script.py` is a training path too)
+        run = {c.script.path for c in chains if c.script is not None}
+        return chains + [c for c in model.chains if c.root_kind == "script" and c.root.path not in run], None
     file_part, line = job_arg, None
     head, sep, tail = job_arg.rpartition(":")
     if sep and tail.isdigit():
