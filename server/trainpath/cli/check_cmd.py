@@ -18,9 +18,12 @@ def analyse(root: Path, select=None, ignore=None):
     """Build the project model and run every rule: (model, findings)."""
     from trainpath.chain.build import build_project_model
     from trainpath.chain.project import Project
+    from trainpath.pyindex import verified
     from trainpath.rules import run_rules
 
-    model = build_project_model(Project(root))
+    project = Project(root)
+    verified.start(project.python_files)  # the parser's checks on the other core, while configs are read
+    model = build_project_model(project)
     return model, run_rules(model, select=select, ignore=ignore)
 
 

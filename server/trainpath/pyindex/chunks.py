@@ -95,11 +95,16 @@ def as_one_chunk(tree: ast.Module, text: str) -> list[Chunk]:
     return [chunk]
 
 
-def split_module(path: Path, text: str) -> list[Chunk] | None:
+def split_module(path: Path, text: str, checked: bool = False, build: bool = True) -> list[Chunk] | None:
     """The checked chunks of ``text``; None when it must be parsed whole (see the module docstring).
 
     Raises what the parser raises when a chunk does not parse; the caller then
     parses the whole text (which may parse after all: the split was wrong).
+    ``checked``: the check-only chunks of this very text already passed
+    :func:`symtable.symtable` (see :mod:`trainpath.pyindex.verified`), so they
+    are not checked again; ``build=False``: check those chunks only, build no
+    ``ast`` (what that helper runs).  The split depends on the text alone, so
+    both runs see the same chunks.
     """
     if "\f" in text or "barry_as_FLUFL" in text:
         return None
@@ -108,11 +113,12 @@ def split_module(path: Path, text: str) -> list[Chunk] | None:
         chunk = Chunk(line, start, end)
         found = _DEF_LINE.match(text, head) if head >= 0 and not unsure else None
         if found is not None and end - start <= CHECK_ONLY_MAX_CHARS:
-            source = "\n" * line + text[start:end]  # errors and warnings at the file's own lines
-            symtable.symtable(source, str(path), "exec")
+            if not checked:
+                source = "\n" * line + text[start:end]  # errors and warnings at the file's own lines
+                symtable.symtable(source, str(path), "exec")
             kind = "function" if found.group(1) or found.group(2) else "class"
             chunk.header = (found.group(4), kind, line + text.count("\n", start, head))
-        else:
+        elif build:
             chunk.parse(path, text)
         chunks.append(chunk)
     return chunks

@@ -30,6 +30,7 @@ from trainpath.interning import Interner
 from trainpath.interning import spans as share_span
 from trainpath.parsing.positions import Span
 from trainpath.parsing.sources import read_source
+from trainpath.pyindex import verified
 from trainpath.pyindex.chunks import COMMENT_OR_STRING, Chunk, as_one_chunk, split_module
 
 #: how many parsed ASTs the cache holds at once.  Building the facts of one class reads its
@@ -511,7 +512,7 @@ class FileCache:
         lines = text.split("\n")
         self.parse_count += 1
         try:
-            chunks = split_module(path, text)
+            chunks = split_module(path, text, checked=verified.checked(digest))
         except _PARSE_ERRORS:
             chunks = None  # the file does not parse, or was split wrong: ast.parse says which
         if chunks is None:
