@@ -104,3 +104,21 @@ def test_entry_points_no_job_runs_are_reviewed_too(tmp_path):
     assert chains[:len(jobs)] == jobs  # job lines first, in file order
     assert [(c["job"], [l["kind"] for l in c["links"]][:3]) for c in rest] == [
         ({"path": "pretrain_solo.py", "line": 138}, ["script", "config", "arch"])]
+
+
+def test_a_finding_at_a_composed_key_outside_every_link_is_a_step_of_the_review(tmp_path):
+    # `check` warns at `num_act_steps` in the arch config; the review must not call the chain correct
+    import shutil
+
+    root = tmp_path / "p"
+    shutil.copytree(EXAMPLE, root)
+    arch = root / "config" / "arch" / "etrm.yaml"
+    arch.write_text(arch.read_text() + "num_act_steps: 4\n")
+    lines = run_cli("chain", str(root), "--job", "jobs-etrm-semi-final.txt:5").stdout.splitlines()
+    assert lines[8] == "  [BAD] key       Config sets arch.num_act_steps (config/arch/etrm.yaml line 32)"
+    assert lines[9].startswith("          train-mode-mismatch: the config selects fixed/online (loop num_act_steps")
+    assert lines[10].startswith("          unknown-model-param: `num_act_steps` is not a field of `TRMWithEncoderConfig`")
+    assert lines[11].startswith("  [BAD] mode      Model uses _forward_train_original() with dynamic halting")
+    assert lines[-1] == "  => training path is broken"
+    (chain,) = json.loads(run_cli("chain", str(root), "--job", "jobs-etrm-semi-final.txt:5", "--format", "json").stdout)["chains"]
+    assert chain["ok"] is False

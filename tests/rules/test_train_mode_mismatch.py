@@ -95,3 +95,15 @@ def test_silent_on_matching_modes_and_on_models_that_do_not_halt(project) -> Non
         "jobs.txt": "[ ] python pretrain.py\n[ ] python pretrain.py arch=online\n[ ] python pretrain.py arch=mlp\n",
     })
     assert check(root) == []
+
+
+def test_silent_on_a_leftover_num_act_steps_of_one(project) -> None:
+    # seen in the ETRM repo the review guide comes from: `num_act_steps: 1  # Ignored in original mode` on a dynamic
+    # model; a loop of one step is what dynamic mode does per forward, so it selects nothing
+    model = TRM_PY.replace("    halt_exploration_prob: float\n", "    halt_exploration_prob: float\n    num_act_steps: int = 1\n")
+    root = project({"models/recursive_reasoning/trm.py": model,
+                    "config/arch/trm.yaml": ARCH_TRM + "num_act_steps: 1  # Ignored in original mode\n"})
+    assert check(root) == []
+    root = project({"models/recursive_reasoning/trm.py": model, "config/arch/trm.yaml": ARCH_TRM + "num_act_steps: 2\n"})
+    assert [(f.code, where(root, f)) for f in check(root)] == [
+        ("train-mode-mismatch", ("config/arch/trm.yaml", Span(10, 0, 10, 13), "num_act_steps"))]

@@ -26,8 +26,14 @@ class Step:
 
 
 def steps(model, chain: Chain, findings_by_place: dict | None = None) -> list[Step]:
-    """One step per link of the chain, with the findings that sit on each link."""
+    """One step per link of the chain, with the findings that sit on each link.
+
+    A finding at a key of the composed config that no link holds (``num_act_steps``
+    in the arch config, a typo'd model parameter) gets a step of its own, on the
+    key as this chain composes it: the review and ``check`` never disagree.
+    """
     out: list[Step] = []
+    shown: set[int] = set()
     for link in chain.links:
         messages = []
         codes = list(link.codes)
@@ -36,13 +42,35 @@ def steps(model, chain: Chain, findings_by_place: dict | None = None) -> list[St
                 for f in findings_by_place.get((link.source.path, line), ()):
                     if f.code in codes and link.source.span.contains(f.span.line, f.span.col):
                         messages.append(f"{f.code}: {f.message}")
+                        shown.add(id(f))
         ok = link.ok and not any(c for c in codes if _is_bad(c))
         out.append(Step(link.kind, _describe(model, chain, link), ok, codes, messages,
                         link.target.path if link.target else (link.source.path if link.source else None),
                         link.target.span.line if link.target else (link.source.span.line if link.source else None)))
-    tf = _mode_step(model, chain)
+    keyed = _key_steps(model, chain, findings_by_place, shown) if findings_by_place else []
+    tf = _mode_step(model, chain, {c for s in keyed for c in s.codes})
+    out += keyed
     if tf is not None:
         out.append(tf)
+    return out
+
+
+def _key_steps(model, chain: Chain, findings_by_place: dict, shown: set[int]) -> list[Step]:
+    """A step per key of the composed config that a warning or error sits on, outside every link."""
+    provenance = chain.compose.provenance if chain.compose is not None else {}
+    out: list[Step] = []
+    for keypath, origin in provenance.items():
+        if origin.path is None or origin.span is None:
+            continue  # set on the command line: the job link holds it
+        found = [f for f in findings_by_place.get((origin.path, origin.span.line), ())
+                 if id(f) not in shown and f.effective_severity.value in ("error", "warning")]
+        if not found:
+            continue
+        shown.update(id(f) for f in found)
+        dotted = ".".join(str(k) for k in keypath)
+        out.append(Step("key", f"Config sets `{dotted}` (`{model.project.rel(origin.path)}` line {origin.span.line + 1})",
+                        False, sorted({f.code for f in found}), [f"{f.code}: {f.message}" for f in found],
+                        origin.path, origin.span.line))
     return out
 
 
@@ -93,7 +121,7 @@ def _describe(model, chain: Chain, link: Link) -> str:
     return link.name
 
 
-def _mode_step(model, chain: Chain) -> Step | None:
+def _mode_step(model, chain: Chain, key_codes: set[str] = frozenset()) -> Step | None:  # type: ignore[assignment]
     if chain.model is None:
         return None
     idx = model.project.pyindex
@@ -110,7 +138,7 @@ def _mode_step(model, chain: Chain) -> Step | None:
         bits[-1:] = [bits[-1] + ";"] if bits else []
         bits.append({"cached": "the encoder output is cached after the first step",
                      "reencoded": "the demos are re-encoded every step"}.get(tf.encoder, f"encoder {tf.encoder}"))
-    bad = "train-mode-mismatch" in chain.codes or "missing-act-param" in chain.codes
+    bad = bool({"train-mode-mismatch", "missing-act-param"} & (chain.codes | key_codes))
     return Step("mode", "Model " + " ".join(bits), not bad, [], [],
                 tf.path if tf is not None else None, tf.span.line if tf is not None and tf.span else None)
 

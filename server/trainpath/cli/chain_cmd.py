@@ -71,5 +71,5 @@ def run(args) -> int:
     # like `check`: 1 when a chain shown has an error-severity finding, 0 otherwise
     settings = model.project.settings
     broken = any(settings.severity(code) is not None and settings.severity(code).value == "error"
-                 for chain, _ in rendered for code in chain.codes)
+                 for chain, steps in rendered for code in chain.codes.union(*(s.codes for s in steps)))
     return EXIT_FINDINGS if broken else EXIT_OK

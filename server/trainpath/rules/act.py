@@ -81,8 +81,11 @@ def _mode_mismatch(model, chain, sym, arch, halting) -> Iterable[Finding]:
             if word:
                 selected, where, said = word, value_ref(chain, ("arch", key)), f"`{key}: {arch[key]}`"
                 break
-    if selected is None and "num_act_steps" in arch and "num_act_steps" not in halting.reads:
-        selected, where, said = "fixed", key_ref(chain, ("arch", "num_act_steps")), f"`num_act_steps: {arch['num_act_steps']}`"
+    steps = arch.get("num_act_steps")
+    # a loop of one step is what dynamic mode does per forward: only a real loop count selects fixed mode
+    if (selected is None and isinstance(steps, int) and not isinstance(steps, bool) and steps > 1
+            and "num_act_steps" not in halting.reads):
+        selected, where, said = "fixed", key_ref(chain, ("arch", "num_act_steps")), f"`num_act_steps: {steps}`"
     if selected is None or where is None or selected == model_mode:
         return
     names = {"fixed": "fixed/online (loop num_act_steps, cache the encoder)",
