@@ -38,16 +38,24 @@ def oracle(conf: Path, name: str | None, overrides: Sequence[str] = ()) -> Any:
     """Hydra's composed config (plain, unresolved), or a HydraFailed holding Hydra's error."""
     from hydra import compose as h_compose
     from hydra import initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
     from omegaconf import OmegaConf
+
+    def run() -> Any:
+        with initialize_config_dir(config_dir=str(conf), version_base=None):
+            return OmegaConf.to_container(h_compose(config_name=name, overrides=list(overrides)), resolve=False)
+
+    return _attempt(run)
+
+
+def _attempt(run) -> Any:
+    """``run()`` with a fresh global Hydra and its warnings silenced; a HydraFailed when Hydra fails."""
+    from hydra.core.global_hydra import GlobalHydra
 
     GlobalHydra.instance().clear()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with initialize_config_dir(config_dir=str(conf), version_base=None):
-                cfg = h_compose(config_name=name, overrides=list(overrides))
-                return OmegaConf.to_container(cfg, resolve=False)
+            return run()
     except RecursionError as exc:
         return HydraFailed(f"RecursionError: {str(exc)[:100]}")
     except Exception as exc:  # noqa: BLE001 - any Hydra error is "Hydra fails"
@@ -107,29 +115,20 @@ def oracle_search_path(main: Path, config_dir: Path | None, name: str | None,
     from hydra._internal.hydra import Hydra
     from hydra._internal.utils import create_automatic_config_search_path
     from hydra.core.config_search_path import SearchPathQuery
-    from hydra.core.global_hydra import GlobalHydra
     from omegaconf import OmegaConf
 
-    GlobalHydra.instance().clear()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            search_path = create_automatic_config_search_path(None, None, str(main))
-            if config_dir is not None:
-                abs_config_dir = os.path.abspath(config_dir)
-                if not os.path.isdir(abs_config_dir):
-                    raise FileNotFoundError(f"Additional config directory '{abs_config_dir}' not found")
-                search_path.prepend(provider="command-line", path=f"file://{abs_config_dir}",
-                                    anchor=SearchPathQuery(provider="schema"))
-            Hydra.create_main_hydra2(task_name="test", config_search_path=search_path)
-            cfg = h_compose(config_name=name, overrides=list(overrides))
-            return OmegaConf.to_container(cfg, resolve=False)
-    except RecursionError as exc:
-        return HydraFailed(f"RecursionError: {str(exc)[:100]}")
-    except Exception as exc:  # noqa: BLE001 - any Hydra error is "Hydra fails"
-        return HydraFailed(f"{type(exc).__name__}: {exc}")
-    finally:
-        GlobalHydra.instance().clear()
+    def run() -> Any:
+        search_path = create_automatic_config_search_path(None, None, str(main))
+        if config_dir is not None:
+            abs_config_dir = os.path.abspath(config_dir)
+            if not os.path.isdir(abs_config_dir):
+                raise FileNotFoundError(f"Additional config directory '{abs_config_dir}' not found")
+            search_path.prepend(provider="command-line", path=f"file://{abs_config_dir}",
+                                anchor=SearchPathQuery(provider="schema"))
+        Hydra.create_main_hydra2(task_name="test", config_search_path=search_path)
+        return OmegaConf.to_container(h_compose(config_name=name, overrides=list(overrides)), resolve=False)
+
+    return _attempt(run)
 
 
 def agree_search_path(main: Path, config_dir: Path | None, name: str | None, overrides: Sequence[str] = (),
