@@ -10,7 +10,7 @@ import pytest
 from trainpath.lsp.state import ProjectState
 from trainpath.parsing import sources
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, REPO
 
 # (file, old text, new text): edits typed in the editor, each a real mistake or its repair
 EDITS = [
@@ -162,3 +162,67 @@ def test_a_file_starting_to_call_instantiate_judges_target_keys(root):
     sources.OVERLAY[optim] = text
     state.update({optim})
     assert codes() == []
+
+
+# --------------------------------------------------------------------------- config search paths
+CONFIG_DIR = REPO / "tests" / "fixtures" / "config_dir"
+
+# edits of a project whose jobs run with `--config-dir extra` (files outside the config folder, composed by chains)
+EXTRA_EDITS = [
+    ("extra/arch/big.yaml", "losses@ACTLossHead", "losses@ACTLossHed"),  # a composed extra-folder file: name links
+    ("extra/arch/big.yaml", "halt_max_steps: 16", "halt_max_step: 16"),
+    ("extra/exp.yaml", "epochs: 3\n", "epochs: ${nope}\n"),
+    ("extra/exp.yaml", "  - arch: big\n", "  - arch: trm\n"),  # big.yaml is then composed by one job only
+    ("extra/opt/sgd.yaml", "lr: 0.01\n", "lr: 0.01\nname: nowhere@Nothing\n"),
+    ("extra/arch/unused.yaml", "@Nope\n", "@StillNope\n"),  # composed by no chain: not checked
+    ("other/stray.yaml", "@Nothing\n", "@Nobody\n"),  # in no search path
+    ("jobs.txt", "-cd extra arch=big", "-cd extra arch=trm"),
+    ("jobs.txt", "--config-dir extra --config-name exp", "--config-dir extar --config-name exp"),
+    ("jobs.txt", "[ ] python pretrain.py -cd extra -cn exp opt=adam\n",
+     "[ ] python pretrain.py -cd extra -cn exp opt=adam\n[ ] python pretrain.py -cd shared opt=adamw +run_name=c\n"),
+]
+
+
+@pytest.fixture
+def cd_root(tmp_path: Path):
+    dst = tmp_path / "config_dir"
+    shutil.copytree(CONFIG_DIR, dst)
+    yield dst.resolve()
+    for path in list(sources.OVERLAY):
+        if str(path).startswith(str(tmp_path)):
+            del sources.OVERLAY[path]
+
+
+@pytest.mark.parametrize("rel,old,new", EXTRA_EDITS, ids=[f"{e[0]}:{e[2][:24]}" for e in EXTRA_EDITS])
+def test_config_dir_edit_then_revert_matches_a_fresh_build(cd_root, rel, old, new):
+    test_edit_then_revert_matches_a_fresh_build(cd_root, rel, old, new)
+
+
+def test_config_dir_edits_in_sequence_stay_equal_to_fresh_builds(cd_root):
+    state = ProjectState(cd_root)
+    state.build()
+    big = cd_root / "extra" / "arch" / "big.yaml"
+    seen = []
+    for rel, old, new in EXTRA_EDITS:
+        path = cd_root / rel
+        text = sources.OVERLAY.get(path) or path.read_text()
+        assert old in text, rel
+        sources.OVERLAY[path] = text.replace(old, new, 1)
+        state.update({path})
+        assert _snapshot(state) == _fresh(cd_root), (rel, new)
+        assert _links(state, big) == _links(_fresh_state(cd_root), big), (rel, new)
+        seen.append(sorted(f.code for f in state.diagnostics.get(big, ())))
+    # big.yaml is checked while a chain composes it: not after the exp.yaml edit and the `arch=trm` override
+    assert seen == [["missing-class"]] + [["missing-act-param", "missing-class", "unknown-model-param"]] * 6 + [[]] * 3
+
+
+def _fresh_state(root: Path) -> ProjectState:
+    state = ProjectState(root)
+    state.build()
+    return state
+
+
+def _links(state: ProjectState, path: Path) -> list:
+    """The links written in ``path`` (name links included), as comparable rows."""
+    return sorted((l.kind, l.name, l.source.span, l.ok, l.target and (l.target.path, l.target.span))
+                  for l in state.model.graph.links_in(path))

@@ -128,6 +128,7 @@ class Builder:
                     self.model.chains.append(self.config_chain(config_dir, path.stem))
         for chain in self.model.chains:
             self.attach_python_links(chain)
+        self.project.extra_config_dirs = search_folders(self.project, self.model.chains)
         self.model.rebuild_graph()
         return self.model
 
@@ -315,12 +316,17 @@ class Builder:
         key = (repo.dirs, _strip_yaml(name), tuple((o.text, o.span) for o in overrides), job_path, cwd)
         cached = self._compose_cache.get(key)
         if cached is None:
-            cached = self._compose_dropping_bad_overrides(repo, name, list(overrides), job_path, cwd)
-            self._compose_cache[key] = cached
-        result, findings = cached
+            from trainpath.compose import searched_repo
+
+            result, findings = self._compose_dropping_bad_overrides(repo, name, list(overrides), job_path, cwd)
+            searched = searched_repo(repo, _strip_yaml(name), list(overrides), cwd).dirs
+            cached = self._compose_cache[key] = (result, findings, searched if len(searched) > 1 else None)
+        result, findings, searched = cached
         if not overrides and len(repo.dirs) == 1:
             self._composed_roots.add((chain.config_dir or repo.config_dir, _strip_yaml(name)))
         chain.compose = result
+        if searched is not None:
+            chain.search_dirs = searched  # the project's tuple, shared by every chain on this search path
         chain.config_dir = chain.config_dir or getattr(repo, "config_dir", None)
         chain.config_name = _strip_yaml(name)
         chain.findings.extend(findings)
@@ -501,17 +507,25 @@ class Builder:
         return link
 
     def attach_python_links(self, chain: Chain) -> None:
-        """Add the model / loss / evaluator / target links the chain's composed config uses."""
+        """Add the model / loss / evaluator / target links the chain's composed config uses.
+
+        A config the chain composed from outside the project's config folders
+        (a ``--config-dir``, ``hydra.searchpath`` or ``--config-path`` folder)
+        is part of a training path: its python names are resolved and its own
+        findings kept, as for every file of the config folders.
+        """
         result = chain.compose
-        if result is None or result.config is None:
+        if result is None:
+            return
+        for path in composed_extra_files(self.project, chain):
+            if path not in self.model.name_links:
+                self.model.name_links[path] = self.config_name_links(path)
+        if result.config is None:
             return
         seen: set[Ref] = set()
         for keypath, origin in result.provenance.items():
             if not keypath or keypath[-1] not in ("name", "_target_") or origin.path is None:
                 continue
-            if origin.path not in self.model.name_links and origin.path in result.files:
-                # a config of a `--config-dir` or `hydra.searchpath` folder outside the project's config folders
-                self.model.name_links[origin.path] = self.config_name_links(origin.path)
             for link in self.model.name_links.get(origin.path, ()):
                 if link.source in seen or link.info.get("keypath", ())[-1:] != keypath[-1:]:
                     continue
@@ -618,6 +632,37 @@ def chain_repo(project: Project, chain: Chain) -> tuple[Any, Path]:
         if isinstance(extra, Path):
             repo = repo.searching([extra])
     return repo, cwd
+
+
+def chain_search_repo(project: Project, chain: Chain) -> Any:
+    """The repo of ``chain``'s whole config search path, as the build composed it (``hydra.searchpath`` included):
+    for questions about its groups, options and files.  None when the chain has no config folder."""
+    if chain.search_dirs is not None:
+        return project.search_repo(chain.search_dirs)
+    return project.repo(chain.config_dir) if chain.config_dir is not None else None
+
+
+def composed_extra_files(project: Project, chain: Chain) -> list[Path]:
+    """The configs ``chain`` composed from outside the project's config folders (sorted)."""
+    result = chain.compose
+    if result is None or not result.files:
+        return []
+    if chain.search_dirs is None and chain.config_dir in project.config_dirs:
+        return []
+    excluded = project.settings.is_excluded
+    return sorted(p for p in result.files if not project.is_main_config_file(p) and not excluded(project.rel(p)))
+
+
+def search_folders(project: Project, chains) -> tuple[Path, ...]:
+    """The folders of the chains' config search paths that are not among the project's config folders."""
+    main = set(project.config_dirs)
+    seen: dict[tuple, None] = {}
+    for chain in chains:
+        folders = chain.folders
+        if folders and folders not in seen:
+            seen[folders] = None
+    found = {d for folders in seen for d in folders if d not in main}
+    return tuple(sorted(d for d in found if d.is_dir()))
 
 
 def build_project_model(project: Project) -> ProjectModel:

@@ -66,6 +66,11 @@ class Chain:
     codes: set[str] = field(default_factory=set)
     #: findings found while building this chain (composition, script syntax), before any rule ran
     findings: list = field(default_factory=list)
+    #: the config search path the chain composed on, when it has several folders (the primary folder, a job's
+    #: ``--config-dir``, the primary's ``hydra.searchpath``): the project's shared tuple of its search repo.
+    #: None (the class's value: no per-chain cost) means ``config_dir`` alone.  A plain class attribute, not a
+    #: dataclass field (set on the few chains that have one): ``dataclasses.replace`` does not copy it.
+    search_dirs = None  # tuple[Path, ...] | None
 
     @property
     def key(self) -> tuple:
@@ -81,6 +86,23 @@ class Chain:
     @property
     def ok(self) -> bool:
         return all(link.ok for link in self.links) and not self.codes
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """The config folders this chain's configs are looked up in, in Hydra's order (empty: none)."""
+        if self.search_dirs is not None:
+            return self.search_dirs
+        return (self.config_dir,) if self.config_dir is not None else ()
+
+    @property
+    def main_config(self) -> Path | None:
+        """The primary config's file (found along the search path: it may be in a ``--config-dir`` folder)."""
+        link = self.link("config")
+        if link is not None:
+            return link.target.path if link.target is not None else None
+        if self.root_kind == "config":
+            return self.root.path
+        return None
 
     def files(self) -> set[Path]:
         """Every file this chain depends on (for re-checking when one changes)."""

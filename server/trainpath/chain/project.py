@@ -39,6 +39,9 @@ class Project:
         self._repos: dict[Path, object] = {}
         self._searches: dict[tuple, object] = {}
         self._searcher = _weak_searcher(weakref.ref(self))  # repos hold it: no reference cycle through them
+        #: folders beyond ``config_dirs`` that a chain's config search path holds (a job's ``--config-dir``, a
+        #: ``hydra.searchpath`` entry, a ``--config-path``): set from the chains by whoever builds them
+        self.extra_config_dirs: tuple[Path, ...] = ()
 
     # -- the walk -----------------------------------------------------------------
     @cached_property
@@ -153,13 +156,26 @@ class Project:
         return [p for p in self._tree[1] if any(_is_under(p, d) for d in dirs)]
 
     def is_config_file(self, path: Path) -> bool:
+        """A ``.yaml`` under a config folder, or under a folder of some chain's config search path."""
+        return str(path).endswith(".yaml") and self.config_dir_of(path) is not None
+
+    def is_main_config_file(self, path: Path) -> bool:
+        """A ``.yaml`` under one of ``config_dirs`` (every such file is checked, whether a chain uses it or not)."""
         return str(path).endswith(".yaml") and any(_is_under(Path(path), d) for d in self.config_dirs)
 
     def config_dir_of(self, path: Path) -> Path | None:
+        """The config folder ``path`` is in: one of ``config_dirs``, else one of ``extra_config_dirs``."""
         for d in self.config_dirs:
             if _is_under(Path(path), d):
                 return d
+        for d in self.extra_config_dirs:
+            if _is_under(Path(path), d):
+                return d
         return None
+
+    def yaml_files_under(self, folder: Path) -> list[Path]:
+        """Every ``.yaml`` of the walk below ``folder`` (sorted)."""
+        return [p for p in self._tree[1] if _is_under(p, folder)]
 
     def repo(self, config_dir: Path):
         """The (cached) ConfigRepo for a config folder.

@@ -35,9 +35,8 @@ def package_of(chain: Chain, path: Path) -> str | None:
     for entry in result.defaults:
         if entry.path == path:
             return entry.package
-    if chain.config_dir is not None and chain.config_name is not None:
-        if path == chain.config_dir / f"{chain.config_name}.yaml":
-            return ""
+    if path == chain.main_config:  # found along the search path: perhaps in a `--config-dir` folder
+        return ""
     return None
 
 

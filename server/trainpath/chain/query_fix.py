@@ -211,36 +211,38 @@ def _append_existing(finding: Finding, old: str) -> list[Fix]:
 
 
 # -- a missing group option ---------------------------------------------------------------
-def _group_option(model, finding: Finding, old: str) -> tuple[str, str, Path] | None:
-    """(group, option, config folder) of a missing option, from the override, the link or the message."""
+def _group_option(model, finding: Finding, old: str) -> tuple[str, str, tuple[Path, ...]] | None:
+    """(group, option, config folders searched) of a missing option, from the override, the link or the message."""
     from trainpath.chain.query import chain_at
+    from trainpath.chain.query_values import config_repo_of
 
     group = option = None
-    config_dir: Path | None = None
+    config_dirs: tuple[Path, ...] = ()
     if finding.code == "missing-override-option":
         override = _override_text(finding)
         if override and "=" in override:
             key, _, option = override.partition("=")
             group = key.lstrip("+~").partition("@")[0]
         chain = chain_at(model, finding.path, finding.span.line) if model is not None else None
-        config_dir = chain.config_dir if chain is not None else None
+        config_dirs = chain.folders if chain is not None else ()  # the job's `--config-dir` too
     else:
         link = model.graph.link_at(finding.path, finding.span.line, finding.span.col) if model is not None else None
         if link is not None and link.info.get("group") and link.info.get("option"):
             group, option = link.info["group"], link.info["option"]
         if model is not None:
-            config_dir = model.project.config_dir_of(finding.path)
+            repo = config_repo_of(model, finding.path)
+            config_dirs = repo.dirs if repo is not None else ()
     if group is None or option is None:
         m = _NO_CONFIG.search(finding.message)
         if m is None:
             return None
         group, option = m.group(1), m.group(2)
     group = group.strip("/")
-    if option != _unquote(old) or not OPTION_NAME.fullmatch(option) or not group or config_dir is None:
+    if option != _unquote(old) or not OPTION_NAME.fullmatch(option) or not group or not config_dirs:
         return None
     if any(not OPTION_NAME.fullmatch(part) for part in group.split("/")):
         return None
-    return group, option, config_dir
+    return group, option, config_dirs
 
 
 def _create_option(model, finding: Finding, old: str) -> CreateFix | None:
@@ -249,15 +251,17 @@ def _create_option(model, finding: Finding, old: str) -> CreateFix | None:
     found = _group_option(model, finding, old)
     if found is None:
         return None
-    group, option, config_dir = found
-    folder = config_dir / group
-    target = folder / f"{option}.yaml"
-    if target.exists() or not folder.is_dir():
+    group, option, config_dirs = found
+    folders = [d / group for d in config_dirs if (d / group).is_dir()]
+    if not folders or any((f / f"{option}.yaml").exists() for f in folders):
         return None
+    near = suggestion_of(finding)
+    # along a search path of several folders: beside the suggested option, else in the first folder with the group
+    folder = next((f for f in folders if near and (f / f"{near}.yaml").is_file()), folders[0])
+    target = folder / f"{option}.yaml"
     siblings = {p.stem: p for p in sorted(folder.glob("*.yaml")) if p.is_file()}
     if not siblings:
         return None
-    near = suggestion_of(finding)
     if near not in siblings:
         best = difflib.get_close_matches(option, list(siblings), n=1, cutoff=0.0)
         near = best[0] if best else None

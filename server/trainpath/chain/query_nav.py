@@ -149,15 +149,16 @@ def _job_override_target(model, path: Path, line: int, col: int) -> Target | Non
 
 def _key_without_override(model, chain: Chain, override, keypath: tuple) -> Ref | None:
     """Where ``keypath`` is set last when the job line's own overrides of it are left out."""
+    from trainpath.chain.build import chain_repo
     from trainpath.compose import compose
 
     if chain.config_dir is None or chain.config_name is None:
         return None
     others = [j.override for j in chain.job.overrides
               if j.override is not None and j.override.key != override.key]
-    repo = model.project.repo(chain.config_dir)
+    repo, cwd = chain_repo(model.project, chain)  # the job's `--config-dir` too; compose adds hydra.searchpath
     for attempt in (others, [o for o in others if o.is_group_like], []):
-        result = compose(repo, chain.config_name, attempt)
+        result = compose(repo, chain.config_name, attempt, cwd=cwd)
         if result.config is None:
             continue
         origin = result.provenance.get(keypath)
@@ -302,6 +303,9 @@ class RenameSite:
     file: Path  # the config file
     old: str  # its name (the file stem)
     origin: Ref  # the option text under the cursor (narrowed to the stem)
+    #: the same group's folders in the other folders of its search paths (a new name found there first would
+    #: select another file)
+    others: tuple[Path, ...] = ()
 
 
 def rename_site_at(model, path: Path, line: int, col: int) -> RenameSite | None:
@@ -314,7 +318,14 @@ def rename_site_at(model, path: Path, line: int, col: int) -> RenameSite | None:
     origin = narrow_to_stem(link.source, file.stem)
     if origin is None:
         return None
-    return RenameSite(file, file.stem, origin)
+    others: dict[Path, None] = {}
+    for folders, _, want in _search_paths_to(model, file):
+        group = want.rpartition("/")[0]
+        for d in folders:
+            folder = d / group if group else d
+            if folder != file.parent:
+                others.setdefault(folder)
+    return RenameSite(file, file.stem, origin, tuple(others))
 
 
 def narrow_to_stem(ref: Ref, stem: str) -> Ref | None:
@@ -361,22 +372,29 @@ def check_new_name(site: RenameSite, new: str) -> tuple[str, str | None]:
     dest = site.file.with_name(name + ".yaml")
     if dest.exists():
         return name, f"`{dest.parent.name}/{dest.name}` already exists"
+    for folder in site.others:
+        if (folder / f"{name}.yaml").is_file():
+            return name, f"`{folder.name}/{name}.yaml` already exists in another folder of the config search path"
     return name, None
 
 
 def rename_edits(model, site: RenameSite, new: str) -> dict[Path, list[tuple[Span, str]]]:
     """Every name that selects ``site.file`` (defaults entries, group overrides, --config-name,
-    decorator ``config_name``), narrowed to the stem, with its replacement text; per file, sorted."""
+    decorator ``config_name``), narrowed to the stem, with its replacement text; per file, sorted.
+
+    A config may be selected along several search paths (its own folder, and a
+    job's ``--config-dir`` or a ``hydra.searchpath`` with the script's folder):
+    a name counts where that search path resolves it to this very file.
+    """
     project = model.project
     file, old = site.file, site.old
-    config_dir = project.config_dir_of(file)
     refs: set[Ref] = {site.origin}
     for link in model.graph.links_to(file):
         if link.kind in RENAME_KINDS and link.source is not None and link.target.span == FILE_START:
             refs.add(link.source)
-    if config_dir is not None:
-        refs |= _defaults_naming(project, config_dir, file)
-        refs |= _jobs_and_scripts_naming(model, config_dir, file)
+    for folders, repo, want in _search_paths_to(model, file):
+        refs |= _defaults_naming(project, folders, repo, want)
+    refs |= _jobs_and_scripts_naming(model, file)
     out: dict[Path, list[tuple[Span, str]]] = {}
     for ref in refs:
         narrowed = narrow_to_stem(ref, old)
@@ -385,65 +403,95 @@ def rename_edits(model, site: RenameSite, new: str) -> dict[Path, list[tuple[Spa
     return {p: sorted(set(edits)) for p, edits in sorted(out.items(), key=lambda kv: str(kv[0]))}
 
 
-def _defaults_naming(project, config_dir: Path, file: Path) -> set[Ref]:
-    """Defaults entries of every config in ``config_dir`` that select ``file`` (used by a chain or not)."""
+def _search_paths_to(model, file: Path) -> list[tuple[tuple[Path, ...], object, str]]:
+    """(folders, their repo, the config name) of each search path that finds ``file``: every config folder
+    alone, and every chain's search path (``--config-dir``, ``hydra.searchpath``), where no earlier folder
+    shadows it."""
+    project = model.project
+    candidates: dict[tuple[Path, ...], None] = {(d,): None for d in project.config_dirs}
+    for chain in model.chains:
+        folders = chain.folders
+        if folders:
+            candidates.setdefault(folders)
+    out = []
+    for folders in candidates:
+        home = next((d for d in folders if d in file.parents), None)
+        if home is None:
+            continue
+        repo = project.search_repo(folders)
+        want = file.relative_to(home).with_suffix("").as_posix()
+        if repo.file(want) == file:
+            out.append((folders, repo, want))
+    return out
+
+
+def _defaults_naming(project, folders: tuple[Path, ...], repo, want: str) -> set[Ref]:
+    """Defaults entries of every config along ``folders`` (used by a chain or not) that select config ``want``."""
     from trainpath.compose.defaults import parse_defaults
     from trainpath.parsing.yaml_doc import load_yaml
 
-    want = file.relative_to(config_dir).with_suffix("").as_posix()
     refs: set[Ref] = set()
-    for path in project.config_files():
-        if config_dir not in path.parents:
-            continue
-        doc = load_yaml(path)
-        if doc.root is None:
-            continue
-        try:
-            elements = parse_defaults(doc, path)
-        except Exception:  # noqa: BLE001 - a broken defaults list names nothing for sure
-            continue
-        base = path.parent.relative_to(config_dir).as_posix()
-        base = "" if base == "." else base
-        for el in elements:
-            if el.is_self() or el.is_interpolation():
+    for config_dir in folders:
+        for path in project.yaml_files_under(config_dir):
+            base = path.parent.relative_to(config_dir).as_posix()
+            base = "" if base == "." else base
+            if repo.file(f"{base}/{path.stem}".lstrip("/")) != path:
+                continue  # an earlier folder's config of the same name is the one this search path reads
+            doc = load_yaml(path)
+            if doc.root is None:
                 continue
-            el.parent_base_dir = base
-            if el.is_options():
-                spans = el.__dict__.get("item_spans", [])
-                for opt, span in zip(el.value, spans):
-                    if span is not None and f"{el.get_group_path()}/{opt}" == want:
-                        refs.add(Ref(path, span))
-            elif el.option_span is not None and el.get_name() is not None and el.get_config_path() == want:
-                refs.add(Ref(path, el.option_span))
+            try:
+                elements = parse_defaults(doc, path)
+            except Exception:  # noqa: BLE001 - a broken defaults list names nothing for sure
+                continue
+            for el in elements:
+                if el.is_self() or el.is_interpolation():
+                    continue
+                el.parent_base_dir = base
+                if el.is_options():
+                    spans = el.__dict__.get("item_spans", [])
+                    for opt, span in zip(el.value, spans):
+                        if span is not None and f"{el.get_group_path()}/{opt}" == want:
+                            refs.add(Ref(path, span))
+                elif el.option_span is not None and el.get_name() is not None and el.get_config_path() == want:
+                    refs.add(Ref(path, el.option_span))
     return refs
 
 
-def _jobs_and_scripts_naming(model, config_dir: Path, file: Path) -> set[Ref]:
-    """Job lines' ``--config-name`` and ``group=option`` words, and decorators' ``config_name``, that select ``file``."""
-    refs: set[Ref] = set()
+def _jobs_and_scripts_naming(model, file: Path) -> set[Ref]:
+    """Job lines' ``--config-name`` and ``group=option`` words, and decorators' ``config_name``, that select
+    ``file`` (along each job's own search path)."""
+    from trainpath.chain.build import chain_search_repo
 
-    def names(name: str | None) -> bool:
+    refs: set[Ref] = set()
+    project = model.project
+
+    def stem(name: str | None) -> str | None:
         if not name or "$" in name:
-            return False
-        stem = name[:-5] if name.endswith(".yaml") else name
-        return (config_dir / f"{stem}.yaml") == file
+            return None
+        return name[:-5] if name.endswith(".yaml") else name
 
     for chain in model.chains:
-        if chain.root_kind != "job" or chain.job is None or chain.config_dir != config_dir:
+        if chain.root_kind != "job" or chain.job is None or chain.config_dir is None:
             continue
         job = chain.job
-        if job.config_name is not None and names(job.config_name.text):
+        if job.config_name is not None and stem(job.config_name.text) and chain.main_config == file:
             refs.add(Ref(job.path, job.config_name.span))
+        repo = None
         for ov in job.overrides:
             o = ov.override
             if o is None or o.value_span is None or not isinstance(o.value, str) or "." in o.key:
                 continue
-            group = o.key.lstrip("/")
-            if names(f"{group}/{o.value}"):
+            name = stem(f"{o.key.lstrip('/')}/{o.value}")
+            if name is None or not name.endswith(file.stem):
+                continue
+            repo = repo or chain_search_repo(project, chain)
+            if repo is not None and repo.file(name) == file:
                 refs.add(Ref(job.path, o.value_span))
-    for info in model.project.scripts():
+    for info in project.scripts():
         entry = info.entry
-        if entry.config_dir == config_dir and entry.config_name_span is not None and names(entry.config_name):
+        name = stem(entry.config_name)
+        if entry.config_dir is not None and entry.config_name_span is not None and name is not None \
+                and entry.config_dir / f"{name}.yaml" == file:
             refs.add(Ref(info.path, entry.config_name_span))
     return refs
-

@@ -149,13 +149,13 @@ def model_for_arch_block(model, path: Path, prefix: str = "models.", lines: list
     for chain in chains_using(model, path):
         if chain.model is not None and composed_keypath(chain, path, ()) == ():
             return chain.model
-    config_dir = model.project.config_dir_of(path)
-    if lines is None or config_dir is None:
+    repo = config_repo_of(model, path)
+    if lines is None or repo is None:
         return None
     for i, text in enumerate(lines):
         m = _ARCH_DEFAULT.match(text)
         if m and defaults_context(lines, i):
-            arch = model.project.repo(config_dir).file(f"arch/{m.group(1)}")
+            arch = repo.file(f"arch/{m.group(1)}")
             if arch is None:
                 return None
             from trainpath.parsing.sources import read_source
@@ -305,6 +305,29 @@ def defaults_context(lines: list[str], line_no: int) -> bool:
         if prev[:1] not in (" ", "-", "\t"):
             return False
     return False
+
+
+def config_repo_of(model, path: Path):
+    """The config search path a config file is composed on, for questions asked in it (groups, options).
+
+    Its own folder, or, when chains compose it along several folders (a
+    ``--config-dir``, ``hydra.searchpath``), those folders in the chains'
+    order.  None when ``path`` is in no config folder.
+    """
+    project = model.project
+    own = project.config_dir_of(path)
+    if own is None:
+        return None
+    dirs: dict[Path, None] = {}
+    seen: set[tuple] = set()
+    for chain in model.chains:
+        folders = chain.search_dirs
+        if folders is None or folders in seen or own not in folders or chain.compose is None:
+            continue
+        if path in (chain.compose.files or ()):
+            seen.add(folders)
+            dirs.update(dict.fromkeys(folders))
+    return project.search_repo(tuple(dirs) or (own,))
 
 
 def config_group_of(project, path: Path) -> str:

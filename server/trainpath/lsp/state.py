@@ -9,7 +9,9 @@ A content change (:meth:`ProjectState.update`) re-checks only what goes
 through the changed files:
 
 - a config file: its ``name:`` links are resolved again, and every chain
-  whose composition read it is rebuilt;
+  whose composition read it is rebuilt; a config outside the config
+  folders (a job's ``--config-dir``, a ``hydra.searchpath`` folder) is
+  checked exactly while some chain composes it, as in a fresh build;
 - a job file: parsed again; a job line whose text and place did not change
   keeps its chain, the others are rebuilt one by one;
 - a Python file: the chains and config links whose Python files import it
@@ -31,7 +33,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable
 
-from trainpath.chain.build import Builder, ProjectModel, RuleInput
+from trainpath.chain.build import Builder, ProjectModel, RuleInput, composed_extra_files, search_folders
 from trainpath.chain.model import Chain
 from trainpath.chain.project import Project
 from trainpath.findings import Finding
@@ -81,6 +83,12 @@ class ProjectState:
         self._deps: PyDeps | None = None
         #: config file -> the Python files its name links rest on (None: not computed yet)
         self._links_py: dict[Path, frozenset[Path]] = {}
+        #: a config composed from outside the config folders (``--config-dir`` …) -> the chains composing it: the
+        #: file is checked (name links, own findings) while one does, as in a fresh build
+        self._extra_users: dict[Path, set[_ChainKey]] = {}
+        #: such configs that gained their first chain / lost their last one since the last re-check
+        self._extra_new: set[Path] = set()
+        self._extra_gone: set[Path] = set()
 
     # -- settings ------------------------------------------------------------------------
     def settings(self) -> Settings:
@@ -125,9 +133,12 @@ class ProjectState:
             self._by_file_index.clear()
             self._script_chain.clear()
             self._job_use.clear()
+            self._extra_users.clear()
             self._graph = Graph()
             for chain in model.chains:
                 self._index_chain(chain)
+            self._extra_new.clear()
+            self._extra_gone.clear()
             for path, links in model.name_links.items():
                 self._graph.set_holder(("file", path), links)
             model.graph = self._graph
@@ -201,6 +212,12 @@ class ProjectState:
             self._script_chain[chain.script.path] = key
         if chain.root_kind == "job" and chain.compose is not None:
             self._job_use[(chain.config_dir, chain.config_name)].add(key)
+        assert self.project is not None
+        for f in composed_extra_files(self.project, chain):
+            users = self._extra_users.setdefault(f, set())
+            if not users:
+                self._extra_new.add(f)
+            users.add(key)
         self._graph.set_holder(key, chain.links)
 
     def _unindex_chain(self, key: _ChainKey) -> Chain | None:
@@ -223,6 +240,14 @@ class ProjectState:
         users = self._job_use.get((chain.config_dir, chain.config_name))
         if users is not None:
             users.discard(key)
+        assert self.project is not None
+        for f in composed_extra_files(self.project, chain):
+            users = self._extra_users.get(f)
+            if users is not None:
+                users.discard(key)
+                if not users:
+                    del self._extra_users[f]
+                    self._extra_gone.add(f)
         self._graph.drop_holder(key)
         return chain
 
@@ -276,7 +301,8 @@ class ProjectState:
             affected: set[_ChainKey] = set()
             for p in paths - jobs:  # a changed job file's own chains are sorted out line by line
                 affected |= self._by_file_index.get(p, set())
-            relink = set(configs)
+            # a config folder's file is always checked; a `--config-dir` one while a chain composes it
+            relink = {p for p in configs if project.is_main_config_file(p) or p in model.name_links}
             if py:
                 assert self._deps is not None
                 for p in py:
@@ -302,7 +328,8 @@ class ProjectState:
                 else:
                     model.name_links.pop(path, None)
                     self._graph.drop_holder(("file", path))
-                self._set_group(("f", path), self._judge_file(path), dirty)
+            self._extra_new.clear()
+            self._extra_gone.clear()
             rebuilt: list[Chain] = []
             handled: set[_ChainKey] = set()
             for jf in jobs:
@@ -319,10 +346,35 @@ class ProjectState:
                     self._index_chain(fresh)
                     rebuilt.append(fresh)
             model.chains = [self._chains[k] for k in sorted(self._chains, key=_order)]
+            fresh_extra = self._settle_extra_files(dirty)
+            judge = {p for p in relink if project.is_main_config_file(p) or p in model.name_links} | fresh_extra
+            project.extra_config_dirs = search_folders(project, model.chains)
+            for path in judge:
+                self._set_group(("f", path), self._judge_file(path), dirty)
             self._rejudge(rebuilt, before_use, dirty)
             self.rechecks += 1
             self.last_rebuilt = len(rebuilt)
             return self._aggregate(dirty)
+
+    def _settle_extra_files(self, dirty: set[Path]) -> set[Path]:
+        """Configs outside the config folders that chains started or stopped composing: a fresh build checks
+        exactly those some chain composes.  Returns the ones to judge (newly composed)."""
+        assert self.model is not None and self.builder is not None
+        model = self.model
+        for path in self._extra_gone - self._extra_users.keys():
+            model.name_links.pop(path, None)
+            model.file_findings.pop(path, None)
+            self._links_py.pop(path, None)
+            self._graph.drop_holder(("file", path))
+            self._set_group(("f", path), None, dirty)
+        fresh = {p for p in self._extra_new if p in self._extra_users}
+        for path in fresh:
+            if path not in model.name_links:  # the builder adds them as it attaches python links; to be sure
+                model.name_links[path] = self.builder.config_name_links(path)
+            self._graph.set_holder(("file", path), model.name_links[path])
+        self._extra_new.clear()
+        self._extra_gone.clear()
+        return fresh
 
     def _facts_outside(self, py: set[Path]) -> dict:
         """The Python index's behaviour facts that read none of ``py`` (kept across its invalidation).

@@ -142,8 +142,7 @@ def _chain_for_config(model, path: Path, line: int | None) -> Chain | None:
                     key=lambda c: (order[c.root_kind], c.root.span.line))
     if rooted:
         return rooted[0]
-    main = [c for c in model.chains if c.config_dir is not None and c.config_name is not None
-            and c.config_dir / f"{c.config_name}.yaml" == path]
+    main = [c for c in model.chains if c.main_config == path]
     if main:
         return min(main, key=lambda c: (order.get(c.root_kind, 3), len(c.job.overrides) if c.job else 0,
                                         str(c.root.path), c.root.span.line))

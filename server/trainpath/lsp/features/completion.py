@@ -25,6 +25,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from trainpath.chain import query, query_values as qv
+from trainpath.chain.build import chain_search_repo
 from trainpath.lsp import param_docs
 from trainpath.lsp.convert import lines_of, position_from_client, span_to_range
 from trainpath.lsp.server import TrainpathServer, server
@@ -137,8 +138,8 @@ def _own_group(ctx: _Ctx) -> str:
 
 
 def _repo(ctx: _Ctx):
-    config_dir = ctx.state.project.config_dir_of(ctx.path)
-    return ctx.state.project.repo(config_dir) if config_dir is not None else None
+    """The config search path the file is composed on (its folder, with the other folders of chains using it)."""
+    return qv.config_repo_of(ctx.state.model, ctx.path)
 
 
 def _full_group(ctx: _Ctx, group: str) -> str:
@@ -359,7 +360,7 @@ def job_items(ctx: _Ctx) -> list[types.CompletionItem] | None:
     project = ctx.state.project
     script = next((w for w in words if w.endswith(".py")), None)
     if words and words[-1] in ("--config-name", "-cn"):
-        return config_name_items(ctx, _script_config_dir(ctx, script), start)
+        return config_name_items(ctx, _script_config_dir(ctx, script), start, _config_dir_word(ctx, words))
     if script is None:
         real = [w for w in words if not re.fullmatch(r"\[.?\]?|\]|\[\d+\]|\w+=.*", w)]
         if not real or word.startswith("-") or "=" in word:
@@ -372,7 +373,7 @@ def job_items(ctx: _Ctx) -> list[types.CompletionItem] | None:
         return items
     for opt in ("--config-name=", "-cn="):
         if word.startswith(opt):
-            return config_name_items(ctx, _script_config_dir(ctx, script), start + len(opt))
+            return config_name_items(ctx, _script_config_dir(ctx, script), start + len(opt), _config_dir_word(ctx, words))
     if word.startswith("-"):
         return None
     chain = _job_chain(ctx, script, words)
@@ -396,11 +397,33 @@ def _script_config_dir(ctx: _Ctx, script: str | None) -> Path | None:
     return project.config_dirs[0] if project.config_dirs else None
 
 
-def config_name_items(ctx: _Ctx, config_dir: Path | None, start: int) -> list[types.CompletionItem] | None:
+def _config_dir_word(ctx: _Ctx, words: list[str]) -> Path | None:
+    """The folder a ``--config-dir``/``-cd`` already typed on the line names (Hydra searches it after the script's)."""
+    text = None
+    for i, w in enumerate(words):
+        if w in ("--config-dir", "-cd") and i + 1 < len(words):
+            text = words[i + 1]
+        elif w.startswith(("--config-dir=", "-cd=")):
+            text = w.partition("=")[2]
+    if not text or any(c in text for c in "$`~"):
+        return None
+    for base in (ctx.state.project.root, ctx.path.parent):
+        if (base / text).is_dir():
+            return (base / text).resolve()
+    return None
+
+
+def config_name_items(ctx: _Ctx, config_dir: Path | None, start: int,
+                      extra: Path | None = None) -> list[types.CompletionItem] | None:
+    """Primary configs: the script's folder's, then those only the ``--config-dir`` folder has."""
     if config_dir is None or not config_dir.is_dir():
         return None
-    return [ctx.item(p.stem, start, kind=types.CompletionItemKind.File, detail=ctx.state.project.rel(p))
-            for p in sorted(config_dir.glob("*.yaml"))]
+    found = {p.stem: p for p in sorted(config_dir.glob("*.yaml"))}
+    if extra is not None and extra != config_dir:
+        for p in sorted(extra.glob("*.yaml")):
+            found.setdefault(p.stem, p)
+    return [ctx.item(stem, start, kind=types.CompletionItemKind.File, detail=ctx.state.project.rel(p))
+            for stem, p in sorted(found.items(), key=lambda kv: kv[1].name)]
 
 
 def _job_chain(ctx: _Ctx, script: str, words: list[str]):
@@ -444,7 +467,7 @@ def override_key_items(ctx: _Ctx, chain, typed: str, start: int, sign: str) -> l
                     items.append(ctx.item(lead + name, start, f"{lead}{name}=", kind=types.CompletionItemKind.Field,
                                           detail=_detail(f.annotation, f.default)))
         return items
-    repo = ctx.state.project.repo(chain.config_dir) if chain.config_dir is not None else None
+    repo = chain_search_repo(ctx.state.project, chain)
     if not parts and repo is not None and not sign:
         for group in repo.groups():
             choice = chain.compose.choices.get(group)
@@ -466,7 +489,7 @@ def override_key_items(ctx: _Ctx, chain, typed: str, start: int, sign: str) -> l
 
 
 def override_value_items(ctx: _Ctx, chain, key: str, start: int) -> list[types.CompletionItem] | None:
-    repo = ctx.state.project.repo(chain.config_dir) if chain.config_dir is not None else None
+    repo = chain_search_repo(ctx.state.project, chain)  # `--config-dir` and `hydra.searchpath` folders too
     group = key.split("@")[0]
     if repo is not None and repo.is_user_group(group):
         items = []

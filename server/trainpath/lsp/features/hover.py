@@ -22,6 +22,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from trainpath.chain import query, query_values as qv
+from trainpath.chain.build import chain_search_repo
 from trainpath.chain.model import NAME_KINDS
 from trainpath.lsp import param_docs
 from trainpath.lsp.convert import lines_of, position_from_client, span_to_range
@@ -338,7 +339,8 @@ def job_hover(state, path: Path, line: int, col: int) -> tuple[str, Span] | None
 
 
 def override_hover(state, chain, override) -> str | None:
-    if override.is_group_like and chain.config_dir is not None and state.project.repo(chain.config_dir).is_group(override.key):
+    repo = chain_search_repo(state.project, chain)  # a group may exist only in a `--config-dir` folder
+    if override.is_group_like and repo is not None and repo.is_group(override.key):
         return None  # `arch=etrm`: the chain's hover says more
     keypath = tuple(override.key.split("."))
     sym = chain.model if len(keypath) == 2 and keypath[0] == "arch" else None

@@ -223,6 +223,12 @@ def _candidates(state):
             if config_dir in path.parents:
                 name = path.relative_to(config_dir).with_suffix("").as_posix()
                 yield name, K.File, container, path, FILE_START
+    for config_dir in project.extra_config_dirs:  # `--config-dir` and `hydra.searchpath` folders of the chains
+        container = project.rel(config_dir)
+        for path in project.yaml_files_under(config_dir):
+            if project.config_dir_of(path) == config_dir:
+                name = path.relative_to(config_dir).with_suffix("").as_posix()
+                yield name, K.File, container, path, FILE_START
     seen: set[tuple] = set()
     for links in state.model.name_links.values():
         for link in links:
