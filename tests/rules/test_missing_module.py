@@ -41,3 +41,11 @@ def test_silent_on_third_party_targets_packages_and_interpolated_names(project) 
     })
     assert only(check(root), "missing-module") == []
     assert only(check(root), "missing-class") == []
+
+
+def test_fires_at_a_model_name_a_job_line_overrides(project) -> None:
+    root = project({"jobs.txt": "[ ] python pretrain.py arch.name=recursive_reasoning.trn@TRM\n"
+                                "[ ] python pretrain.py arch.name=recursive_reasoning.trm@TRM\n"})
+    [f] = only(check(root), "missing-module")
+    assert where(root, f) == ("jobs.txt", Span(0, 33, 0, 60), "recursive_reasoning.trn@TRM")
+    assert f.message.endswith("did you mean `recursive_reasoning.trm`?")

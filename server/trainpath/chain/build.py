@@ -524,7 +524,15 @@ class Builder:
             return
         seen: set[Ref] = set()
         for keypath, origin in result.provenance.items():
-            if not keypath or keypath[-1] not in ("name", "_target_") or origin.path is None:
+            if not keypath or keypath[-1] not in ("name", "_target_"):
+                continue
+            if origin.path is None:  # set on the job line: `arch.name=recursive_reasoning.x@Y`
+                link = self._override_name_link(chain, keypath, origin.override)
+                if link is not None:
+                    chain.links.append(link)
+                    if link.kind == "model" and keypath == ("arch", "name"):
+                        chain.model_link = link
+                        chain.model = link.info.get("symbol")
                 continue
             for link in self.model.name_links.get(origin.path, ()):
                 if link.source in seen or link.info.get("keypath", ())[-1:] != keypath[-1:]:
@@ -537,6 +545,23 @@ class Builder:
                     chain.model_link = link
                     chain.model = link.info.get("symbol")
         chain.links.sort(key=lambda l: _KIND_ORDER.get(l.kind, 99))
+
+
+    def _override_name_link(self, chain: Chain, keypath: tuple, override: Any) -> Link | None:
+        """The link a job line's ``...name=module@Class`` override writes (None: no job, or not that shape)."""
+        if chain.job is None or keypath[-1] != "name" or override is None:
+            return None
+        text, span = getattr(override, "value", None), getattr(override, "value_span", None)
+        if not isinstance(text, str) or span is None or span.line != span.end_line or span.end_col - span.col != len(text):
+            return None  # quoted or built by the shell: its place in the line is not the text's
+        parsed = split_at_name(text, span, 0)
+        if parsed is None:
+            return None
+        kind = "loss" if "loss" in keypath[:-1] else ("evaluator" if "evaluators" in keypath[:-1] else "model")
+        prefix = self.evaluator_prefix(chain.script) if kind == "evaluator" else self.model_prefix(chain.script)
+        link = self.resolve_name(chain.root.path, parsed, kind, prefix, keypath)
+        link.info["override"] = True
+        return link
 
 
 _KIND_ORDER = {k: i for i, k in enumerate(("job", "script", "config", "default", "arch", "model", "loss", "evaluator", "target"))}

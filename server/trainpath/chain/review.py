@@ -112,6 +112,8 @@ def _describe(model, chain: Chain, link: Link) -> str:
         label = {"model": "Arch config has `name:", "loss": "Loss is `name:", "evaluator": "Evaluator `name:",
                  "target": "Target `_target_:"}[link.kind]
         head = f"{label} {link.name}`"
+        if link.info.get("override"):
+            head = f"Job line sets `{'.'.join(str(k) for k in link.info['keypath'])}={link.name}`"
         if not link.ok:
             return f"{head}: {link.problem}"
         sym = link.info.get("symbol")

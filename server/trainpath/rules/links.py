@@ -40,7 +40,9 @@ def check(model) -> Iterable[Finding]:
             elif link.kind == "config" and not link.ok:
                 yield Finding("missing-config", _with_hint(link.problem or f"no config `{link.name}`", link.suggestion),
                               link.source.path, link.source.span, data=_data(link))
-    for links in model.name_links.values():
+    # names written in config files, then names a job line's override writes (`arch.name=m@C`)
+    overridden = [link for chain in model.chains for link in chain.links if link.info.get("override")]
+    for links in (*model.name_links.values(), overridden):
         for link in links:
             if link.ok:
                 continue
