@@ -123,6 +123,12 @@ async def test_job_lines(client, project):
     hv = await hover(client, project, SF, 8, 10)
     assert rng(hv) == (7, 0, 10, 27)
     assert hv.contents.value.startswith("**Training path** of `jobs-etrm-semi-final.txt:8` ✅")
+    # what only the shell knows is listed, and the chain is not called correct
+    hv = await hover(client, project, "scripts/launch_etrm.sh", 12, 2)
+    lines = hv.contents.value.split("\n")
+    assert lines[-4:] == ["- not checked: the override `arch.encoder_type=$ENCODER` is only known at run time",
+                          "- not checked: the override `+run_name=etrm_${ENCODER}` is only known at run time", "",
+                          "No problem found in the links that could be followed; the rest is not checked."]
     hv = await hover(client, project, "jobs-pitfalls.txt", 13, 10)
     lines = hv.contents.value.split("\n")
     assert lines[0] == "**Training path** of `jobs-pitfalls.txt:14` ❌"

@@ -350,7 +350,7 @@ def override_hover(state, chain, override) -> str | None:
 
 
 def chain_markdown(state, chain) -> str:
-    from trainpath.chain.review import BAD, OK, chain_ok, steps
+    from trainpath.chain.review import BAD, OK, chain_ok, steps, unchecked
 
     project = state.project
     by_place: dict[tuple, list] = {}
@@ -364,8 +364,13 @@ def chain_markdown(state, chain) -> str:
         lines.append(f"{i}. {OK if s.ok else BAD} {s.text}")
         for m in s.messages:
             lines.append(f"   - {m}")
+    rest = unchecked(chain)
+    for reason in rest:
+        lines.append(f"- not checked: {reason}")
     lines.append("")
-    if ok:
+    if ok and rest:
+        lines.append("No problem found in the links that could be followed; the rest is not checked.")
+    elif ok:
         lines.append("All checks pass, training path is correct.")
     else:
         bad = sum(1 for s in step_list if not s.ok)
