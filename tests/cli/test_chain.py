@@ -122,3 +122,19 @@ def test_a_finding_at_a_composed_key_outside_every_link_is_a_step_of_the_review(
     assert lines[-1] == "  => training path is broken"
     (chain,) = json.loads(run_cli("chain", str(root), "--job", "jobs-etrm-semi-final.txt:5", "--format", "json").stdout)["chains"]
     assert chain["ok"] is False
+
+
+def test_the_mode_step_says_when_halt_max_steps_1_turns_act_off(tmp_path):
+    import shutil
+
+    root = tmp_path / "p"
+    shutil.copytree(EXAMPLE, root)
+    (root / "jobs-h.txt").write_text("[ ] python pretrain_etrm.py --config-name cfg_pretrain_etrm_arc_agi_1 "
+                                     "arch.halt_max_steps=1\n"
+                                     "[ ] python pretrain_etrm.py --config-name cfg_pretrain_etrm_arc_agi_1 "
+                                     "arch.halt_max_steps=2\n")
+    one, two = (run_cli("chain", str(root), "--job", f"jobs-h.txt:{n}").stdout.splitlines()[-2] for n in (1, 2))
+    assert one == ("  [ok ] mode      Model uses _forward_train_original() with dynamic halting (but halt_max_steps: 1 "
+                   "halts every sample after one step: ACT is off); the demos are re-encoded every step")
+    assert two == ("  [ok ] mode      Model uses _forward_train_original() with dynamic halting; "
+                   "the demos are re-encoded every step")

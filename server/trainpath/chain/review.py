@@ -136,6 +136,8 @@ def _mode_step(model, chain: Chain, key_codes: set[str] = frozenset()) -> Step |
         bits.append("uses " + ", ".join(f"`{m}()`" for m in tf.methods))
     if halting is not None:
         bits.append("with dynamic halting" if halting.dynamic else "with no dynamic halting")
+        if halting.dynamic and _arch_value(chain, "halt_max_steps") == 1:
+            bits[-1] += " (but `halt_max_steps: 1` halts every sample after one step: ACT is off)"
     if tf is not None and tf.encoder:
         bits[-1:] = [bits[-1] + ";"] if bits else []
         bits.append({"cached": "the encoder output is cached after the first step",
@@ -143,6 +145,13 @@ def _mode_step(model, chain: Chain, key_codes: set[str] = frozenset()) -> Step |
     bad = bool({"train-mode-mismatch", "missing-act-param"} & (chain.codes | key_codes))
     return Step("mode", "Model " + " ".join(bits), not bad, [], [],
                 tf.path if tf is not None else None, tf.span.line if tf is not None and tf.span else None)
+
+
+def _arch_value(chain: Chain, key: str):
+    config = chain.compose.config if chain.compose is not None else None
+    arch = config.get("arch") if isinstance(config, dict) else None
+    value = arch.get(key) if isinstance(arch, dict) else None
+    return None if isinstance(value, bool) else value
 
 
 def chain_ok(step_list: list[Step]) -> bool:
