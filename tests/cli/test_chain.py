@@ -138,3 +138,29 @@ def test_the_mode_step_says_when_halt_max_steps_1_turns_act_off(tmp_path):
                    "halts every sample after one step: ACT is off); the demos are re-encoded every step")
     assert two == ("  [ok ] mode      Model uses _forward_train_original() with dynamic halting; "
                    "the demos are re-encoded every step")
+
+
+def test_where_hydra_or_python_stops_the_chain_is_a_step_and_the_path_is_broken(tmp_path):
+    import shutil
+
+    root = tmp_path / "p"
+    shutil.copytree(EXAMPLE, root)
+    script = (root / "pretrain.py").read_text()
+    (root / "pretrain_text.py").write_text(script.replace('config_name="cfg_pretrain_arc_agi_1"', 'config_name="cfg_text"'))
+    (root / "config" / "cfg_text.yaml").write_text("defaults:\n  - arch: trm_generative\n  - _self_\n\nlr: 1e-4\n")
+    (root / "pretrain_broken.py").write_text(script + "\n\ndef f():\n    ...\n        x = 1\n")
+    (root / "jobs-stop.txt").write_text("[ ] python pretrain_broken.py\n")
+    text = run_cli("chain", str(root), "--job", "jobs-stop.txt:1").stdout.splitlines()
+    assert text[2:] == [
+        "  [ok ] script    Script pretrain_broken.py does not parse, so its @hydra.main cannot be read",
+        "  [BAD] stop      Script pretrain_broken.py line 157 does not parse",
+        "          python-syntax: `pretrain_broken.py` does not parse: unexpected indent (line 157)",
+        "  => training path is broken",
+    ]
+    proc = run_cli("chain", str(root), "--format", "json")
+    assert proc.returncode == 1
+    [text_chain] = [c for c in json.loads(proc.stdout)["chains"] if c["job"]["path"] == "pretrain_text.py"]
+    assert text_chain["ok"] is False
+    md = run_cli("chain", str(root), "--format", "markdown").stdout
+    assert ("**Step 3**: Hydra stops at `config/cfg_text.yaml` line 2 ❌\n"
+            "  - missing-default: no config `arch/trm_generative`") in md

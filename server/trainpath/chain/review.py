@@ -48,10 +48,30 @@ def steps(model, chain: Chain, findings_by_place: dict | None = None) -> list[St
                         link.target.path if link.target else (link.source.path if link.source else None),
                         link.target.span.line if link.target else (link.source.span.line if link.source else None)))
     keyed = _key_steps(model, chain, findings_by_place, shown) if findings_by_place else []
+    keyed += _built_steps(model, chain, findings_by_place, shown)
     tf = _mode_step(model, chain, {c for s in keyed for c in s.codes})
     out += keyed
     if tf is not None:
         out.append(tf)
+    return out
+
+
+def _built_steps(model, chain: Chain, findings_by_place: dict | None, shown: set[int]) -> list[Step]:
+    """A step per finding met while building the chain (Hydra refusing the composition, a script that does not
+    parse) that no link holds: the chain stopped there, and the review must say so."""
+    out: list[Step] = []
+    for f in chain.findings:
+        if findings_by_place is not None:  # the reported finding (rules may drop one, e.g. a rule turned off)
+            f = next((g for g in findings_by_place.get((f.path, f.span.line), ())
+                      if (g.code, g.span, g.message) == (f.code, f.span, f.message)), None)
+            if f is None:
+                continue
+        if id(f) in shown or f.effective_severity.value not in ("error", "warning"):
+            continue
+        shown.add(id(f))
+        where = f"`{model.project.rel(f.path)}` line {f.span.line + 1}"
+        text = f"Script {where} does not parse" if f.code == "python-syntax" else f"Hydra stops at {where}"
+        out.append(Step("stop", text, False, [f.code], [f"{f.code}: {f.message}"], f.path, f.span.line))
     return out
 
 
@@ -96,6 +116,8 @@ def _describe(model, chain: Chain, link: Link) -> str:
         if not link.ok:
             return f"Script `{link.name}`: {link.problem}"
         entry = chain.script.entry if chain.script is not None else None
+        if entry is None and any(f.code == "python-syntax" for f in chain.script.findings):
+            return f"Script `{link.name}` does not parse, so its `@hydra.main` cannot be read"
         if entry is None:
             return f"Script `{link.name}` has no `@hydra.main` entry point"
         return f"Script `{rel(chain.script.path)}` has `@hydra.main(config_path={entry.config_path!r}, config_name={entry.config_name!r})`"
