@@ -164,3 +164,39 @@ def test_where_hydra_or_python_stops_the_chain_is_a_step_and_the_path_is_broken(
     md = run_cli("chain", str(root), "--format", "markdown").stdout
     assert ("**Step 3**: Hydra stops at `config/cfg_text.yaml` line 2 ❌\n"
             "  - missing-default: no config `arch/trm_generative`") in md
+
+
+BACKBONE_PY = '''\
+"""A recurrent transformer whose shared backbone is called `encoder`: no demos, no encoder mode."""
+
+from pydantic import BaseModel
+
+
+class LoopConfig(BaseModel):
+    hidden_size: int
+    recursion_steps: int
+
+
+class Loop:
+    def __init__(self, config_dict: dict):
+        self.config = LoopConfig(**config_dict)
+
+    def forward(self, inputs):
+        z = inputs
+        for _ in range(self.config.recursion_steps):
+            z = self.encoder(z)
+        return z
+'''
+
+
+def test_a_backbone_named_encoder_is_not_described_as_a_demo_encoder(tmp_path):
+    import shutil
+
+    root = tmp_path / "p"
+    shutil.copytree(EXAMPLE, root)
+    (root / "models" / "recursive_reasoning" / "loop.py").write_text(BACKBONE_PY)
+    (root / "config" / "arch" / "loop.yaml").write_text(
+        "name: recursive_reasoning.loop@Loop\nloss:\n  name: losses@ACTLossHead\nhidden_size: 64\nrecursion_steps: 3\n")
+    (root / "jobs-loop.txt").write_text("[ ] python pretrain.py arch=loop\n")
+    lines = run_cli("chain", str(root), "--job", "jobs-loop.txt:1").stdout.splitlines()
+    assert [l for l in lines if "mode " in l] == ["  [ok ] mode      Model uses forward() with no dynamic halting"]

@@ -160,13 +160,19 @@ def _mode_step(model, chain: Chain, key_codes: set[str] = frozenset()) -> Step |
         bits.append("with dynamic halting" if halting.dynamic else "with no dynamic halting")
         if halting.dynamic and _arch_value(chain, "halt_max_steps") == 1:
             bits[-1] += " (but `halt_max_steps: 1` halts every sample after one step: ACT is off)"
-    if tf is not None and tf.encoder:
+    if tf is not None and tf.encoder and _encoder_mode(model, chain):  # a backbone named `encoder` is no demo encoder
         bits[-1:] = [bits[-1] + ";"] if bits else []
         bits.append({"cached": "the encoder output is cached after the first step",
                      "reencoded": "the demos are re-encoded every step"}.get(tf.encoder, f"encoder {tf.encoder}"))
     bad = bool({"train-mode-mismatch", "missing-act-param"} & (chain.codes | key_codes))
     return Step("mode", "Model " + " ".join(bits), not bad, [], [],
                 tf.path if tf is not None else None, tf.span.line if tf is not None and tf.span else None)
+
+
+def _encoder_mode(model, chain: Chain) -> bool:
+    from trainpath.rules.data_mode import chain_mode
+
+    return chain.compose is not None and chain_mode(model.project.pyindex, chain) == "encoder"
 
 
 def _arch_value(chain: Chain, key: str):
