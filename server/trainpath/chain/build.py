@@ -246,7 +246,7 @@ class Builder:
             overrides = [o for o in overrides if not getattr(o, "is_sweep", False)]
         repo = self.project.repo(config_dir)
         if job.config_dir is not None:
-            extra = self._extra_config_dir(job_path, job)
+            extra = extra_config_dir(self.project, job_path, job)
             if extra is None:
                 # built at run time by the shell: the config and its groups may come from a folder we cannot
                 # see; link what is found, compose nothing (quiet when unsure)
@@ -263,14 +263,8 @@ class Builder:
             repo = repo.searching([extra])
         self.config_link(chain, repo, name, src)
         if chain.links[-1].ok:
-            self.compose_into(chain, repo, name, overrides, job_path=job_path, cwd=self._job_cwd(job_path, job))
+            self.compose_into(chain, repo, name, overrides, job_path=job_path, cwd=job_cwd(self.project, job_path, job))
         return chain
-
-    def _job_cwd(self, job_path: Path, job: Any) -> Path:
-        return job_cwd(self.project, job_path, job)
-
-    def _extra_config_dir(self, job_path: Path, job: Any) -> Path | Link | None:
-        return extra_config_dir(self.project, job_path, job)
 
     def script_chain(self, info: Any) -> Chain | None:
         entry = info.entry
@@ -681,12 +675,7 @@ def composed_extra_files(project: Project, chain: Chain) -> list[Path]:
 def search_folders(project: Project, chains) -> tuple[Path, ...]:
     """The folders of the chains' config search paths that are not among the project's config folders."""
     main = set(project.config_dirs)
-    seen: dict[tuple, None] = {}
-    for chain in chains:
-        folders = chain.folders
-        if folders and folders not in seen:
-            seen[folders] = None
-    found = {d for folders in seen for d in folders if d not in main}
+    found = {d for folders in {chain.folders for chain in chains} for d in folders if d not in main}
     return tuple(sorted(d for d in found if d.is_dir()))
 
 

@@ -209,10 +209,14 @@ class Project:
 
         return PyIndex([self.root])
 
-    def refresh(self) -> None:
-        """Forget the walk (files were created, deleted or renamed)."""
+    def forget_walk(self) -> None:
+        """Forget what the walk found (files, scripts, instantiate calls, config folders): it is done again."""
         for name in ("_tree", "script_paths", "_instantiating", "config_dirs"):
             self.__dict__.pop(name, None)
+
+    def refresh(self) -> None:
+        """Forget the walk (files were created, deleted or renamed)."""
+        self.forget_walk()
         for repo in self._repos.values():
             repo.invalidate(None)
         if "pyindex" in self.__dict__:

@@ -12,6 +12,21 @@ from trainpath.chain.locate import lookup  # noqa: F401  (re-exported for featur
 from trainpath.chain.model import Chain
 
 
+def chain_mode(idx, chain) -> str | None:
+    """'encoder' or 'embedding': the approach the chain's model and arch config belong to (None: unsure)."""
+    sym = chain.model
+    if sym is None:
+        return None
+    arch = chain.compose.config.get("arch") if isinstance(chain.compose.config, dict) else None
+    cc = idx.config_class(sym)
+    fields = set(cc.fields) if cc is not None else set()
+    if "encoder_type" in fields or (isinstance(arch, dict) and "encoder_type" in arch):
+        return "encoder"
+    if cc is not None and "puzzle_emb_ndim" in fields:
+        return "embedding"
+    return None
+
+
 def chains_using(model, path: Path) -> list[Chain]:
     """Chains whose training path goes through ``path``: job chains first, then scripts, then configs."""
     order = {"job": 0, "script": 1, "config": 2}

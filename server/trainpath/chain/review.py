@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainpath.chain.model import NAME_KINDS, Chain, Link
+from trainpath.chain.query import chain_mode
 
 OK, BAD = "✅", "❌"
 
@@ -170,8 +171,6 @@ def _mode_step(model, chain: Chain, key_codes: set[str] = frozenset()) -> Step |
 
 
 def _encoder_mode(model, chain: Chain) -> bool:
-    from trainpath.rules.data_mode import chain_mode
-
     return chain.compose is not None and chain_mode(model.project.pyindex, chain) == "encoder"
 
 

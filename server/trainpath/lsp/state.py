@@ -166,8 +166,7 @@ class ProjectState:
                 return self.build()
             if replace(self.settings(), problems=()) != replace(project.settings, problems=()):
                 return self.build()
-            for name in ("_tree", "script_paths", "_instantiating", "config_dirs"):
-                project.__dict__.pop(name, None)
+            project.forget_walk()
             for config_dir in list(project._repos):
                 project.repo(config_dir).invalidate(None)
             if "pyindex" in project.__dict__:

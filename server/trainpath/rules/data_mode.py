@@ -13,23 +13,10 @@ import fnmatch
 from typing import Iterable
 
 from trainpath.chain.locate import narrow, value_ref
+from trainpath.chain.query import chain_mode
 from trainpath.findings import Finding
 
 CODES = ("data-mode-mismatch",)
-
-
-def chain_mode(idx, chain) -> str | None:
-    sym = chain.model
-    if sym is None:
-        return None
-    arch = chain.compose.config.get("arch") if isinstance(chain.compose.config, dict) else None
-    cc = idx.config_class(sym)
-    fields = set(cc.fields) if cc is not None else set()
-    if "encoder_type" in fields or (isinstance(arch, dict) and "encoder_type" in arch):
-        return "encoder"
-    if cc is not None and "puzzle_emb_ndim" in fields:
-        return "embedding"
-    return None
 
 
 def data_mode(path: str, settings) -> str | None:
