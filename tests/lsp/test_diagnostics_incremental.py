@@ -27,14 +27,26 @@ EDITS = [
 ]
 
 
-@pytest.fixture
-def root(tmp_path: Path):
-    dst = tmp_path / "trm_project"
-    shutil.copytree(EXAMPLE, dst)
+def _copy(src: Path, tmp_path: Path):
+    """A copy of the project ``src`` to edit; the editor's buffers of it are dropped afterwards."""
+    dst = tmp_path / src.name
+    shutil.copytree(src, dst)
     yield dst.resolve()
     for path in list(sources.OVERLAY):
         if str(path).startswith(str(tmp_path)):
             del sources.OVERLAY[path]
+
+
+def _type(path: Path, old: str, new: str) -> None:
+    """Edit ``path`` in the editor: its first ``old`` becomes ``new``."""
+    text = sources.OVERLAY.get(path) or path.read_text()
+    assert old in text, path
+    sources.OVERLAY[path] = text.replace(old, new, 1)
+
+
+@pytest.fixture
+def root(tmp_path: Path):
+    yield from _copy(EXAMPLE, tmp_path)
 
 
 def _fresh(root: Path) -> dict:
@@ -73,7 +85,7 @@ def test_a_sequence_of_edits_stays_equal_to_fresh_builds(root):
     state.build()
     for rel, old, new in EDITS:
         path = root / rel
-        sources.OVERLAY[path] = (sources.OVERLAY.get(path) or path.read_text()).replace(old, new, 1)
+        _type(path, old, new)
         state.update({path})
         assert _snapshot(state) == _fresh(root), rel
     assert state.rechecks == len(EDITS)
@@ -85,7 +97,7 @@ def test_after_edits_every_file_lists_the_chains_of_a_fresh_build(root):
     state.build()
     for rel, old, new in EDITS:
         path = root / rel
-        sources.OVERLAY[path] = (sources.OVERLAY.get(path) or path.read_text()).replace(old, new, 1)
+        _type(path, old, new)
         state.update({path})
     fresh = ProjectState(root)
     fresh.build()
@@ -185,12 +197,7 @@ EXTRA_EDITS = [
 
 @pytest.fixture
 def cd_root(tmp_path: Path):
-    dst = tmp_path / "config_dir"
-    shutil.copytree(CONFIG_DIR, dst)
-    yield dst.resolve()
-    for path in list(sources.OVERLAY):
-        if str(path).startswith(str(tmp_path)):
-            del sources.OVERLAY[path]
+    yield from _copy(CONFIG_DIR, tmp_path)
 
 
 @pytest.mark.parametrize("rel,old,new", EXTRA_EDITS, ids=[f"{e[0]}:{e[2][:24]}" for e in EXTRA_EDITS])
@@ -205,9 +212,7 @@ def test_config_dir_edits_in_sequence_stay_equal_to_fresh_builds(cd_root):
     seen = []
     for rel, old, new in EXTRA_EDITS:
         path = cd_root / rel
-        text = sources.OVERLAY.get(path) or path.read_text()
-        assert old in text, rel
-        sources.OVERLAY[path] = text.replace(old, new, 1)
+        _type(path, old, new)
         state.update({path})
         assert _snapshot(state) == _fresh(cd_root), (rel, new)
         assert _links(state, big) == _links(_fresh_state(cd_root), big), (rel, new)
