@@ -109,7 +109,7 @@ def _compose(repo: Any, config_name: str | None, overrides: list[Any], result: C
     is_key = [is_key_override(repo, ov) for ov in overrides]
     group = tuple(ov for ov, k in zip(overrides, is_key) if not k)
     plan = _plan(repo, config_name, overrides, group, result)
-    searched = _searched(repo, plan, overrides, cwd) if plan.searchpath is not None or overrides else repo
+    searched = _searched(repo, plan.searchpath, overrides, cwd) if plan.searchpath is not None or overrides else repo
     if searched is not repo:  # the primary's hydra.searchpath adds directories: compose on those
         repo = searched
         used.append(repo)
@@ -257,7 +257,7 @@ def _make_plan(repo: ConfigRepo, config_name: str | None, overrides: list[Any], 
 
 
 # ------------------------------------------------------------------ hydra.searchpath
-def _searched(repo: Any, plan: _Plan, overrides: list[Any], cwd: Path | None) -> Any:
+def _searched(repo: Any, searchpath: tuple[Any, Any] | None, overrides: list[Any], cwd: Path | None) -> Any:
     """The repo with the primary's ``hydra.searchpath`` (or the command line's) appended; ``repo`` when none.
 
     Hydra (``ConfigLoaderImpl._process_config_searchpath``) reads the primary
@@ -273,9 +273,9 @@ def _searched(repo: Any, plan: _Plan, overrides: list[Any], cwd: Path | None) ->
             value, where = ov.value, ("override", ov)
             break
     if value is None:  # no override, or `hydra.searchpath=null`: the primary's own
-        if plan.searchpath is None:
+        if searchpath is None:
             return repo
-        value, where = plan.searchpath[0], ("file", plan.searchpath[1])
+        value, where = searchpath[0], ("file", searchpath[1])
     if value is None:
         return repo
     if isinstance(value, str) and "${" in value:
@@ -308,11 +308,6 @@ def _searched(repo: Any, plan: _Plan, overrides: list[Any], cwd: Path | None) ->
     return repo.searching(extra, hidden)
 
 
-class _PrimaryOnly:
-    def __init__(self, searchpath: tuple[Any, Any] | None) -> None:
-        self.searchpath = searchpath
-
-
 def searched_repo(repo: Any, config_name: str | None, overrides: Sequence[Any] = (), cwd: Path | None = None) -> Any:
     """The repo a composition of ``config_name`` searches: ``repo`` plus the primary's ``hydra.searchpath``.
 
@@ -324,7 +319,7 @@ def searched_repo(repo: Any, config_name: str | None, overrides: Sequence[Any] =
     hydra = doc.value.get("hydra") if doc is not None and isinstance(doc.value, dict) else None
     found = (hydra["searchpath"], doc) if isinstance(hydra, dict) and "searchpath" in hydra else None
     try:
-        return _searched(repo, _PrimaryOnly(found), list(overrides), cwd)  # type: ignore[arg-type]
+        return _searched(repo, found, list(overrides), cwd)
     except ComposeError:
         return repo
 
